@@ -1,0 +1,169 @@
+"""``PREFIX.report.html``: one self-contained page per run for the molecular tumour board (#7).
+
+What the page shows, per sample, in this order: the verdict (status, reason, tumour fraction and
+how it was derived), the alterations table, evidence and strategies with the review's reference
+numbers, the anti-EGFR rechallenge block, a VAF bar plot of the sample's panel variants, QC counts
+and thresholds, versions and provenance; then one plain-language limitations box for the run.
+
+Rules:
+
+* Self-contained: inline CSS, inline SVG, no script, no font, no image, no link that loads
+  anything. A Content-Security-Policy ``<meta>`` forbids every external request and every script,
+  so even a mistake in a template cannot make the page reach the network.
+* Every value is untrusted text (sample names, INFO-derived notes): Jinja autoescaping is on for
+  the whole template and nothing is marked ``|safe``.
+* The content is ``json_out.result_document()``: the HTML and the JSON are built from one model,
+  so they cannot disagree. No timestamp: the same input gives a byte-identical page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from egfr_annot.io.atomic import OutputTransaction
+from egfr_annot.records import SampleResult
+from egfr_annot.report.json_out import run_document
+from egfr_annot.report.svg import BarInput, BarPlot, format_percent, vaf_bar_plot
+from egfr_annot.report.writers import ReportContext, output_path
+
+TEMPLATE = "report.html.j2"
+
+# What each status means, in plain language (the headline itself is json_out.STATUS_HEADLINES).
+STATUS_EXPLANATIONS: dict[str, str] = {
+    "resistance_detected": (
+        "At least one alteration known to cause resistance to cetuximab or panitumumab was found "
+        "and passed the caller's filters. Evidence and strategies to overcome it are listed below."
+    ),
+    "not_detected": (
+        "The sample shows tumour DNA, and none of the resistance alterations covered by the "
+        "knowledge base was found. This is not proof that resistance is absent (see limitations)."
+    ),
+    "non_informative": (
+        "The sample shows no evidence of tumour DNA, so the absence of resistance alterations "
+        "means nothing: a negative plasma result cannot exclude resistance. Consider tissue "
+        "testing or a repeat sample."
+    ),
+}
+
+RECHALLENGE_TITLES: dict[str, str] = {
+    "summary": "Summary",
+    "evidence": "Evidence (meta-analysis)",
+    "no_driver_strategies": "Strategies without a resistance driver",
+}
+
+LIMITATIONS: tuple[str, ...] = (
+    "A liquid biopsy finds only alterations carried by tumour DNA shed into the blood. When little "
+    "tumour DNA is present, resistance alterations can be missed: a negative result is meaningful "
+    "only when the sample shows tumour DNA, and never proves that resistance is absent.",
+    "Only the genes and alterations in the knowledge base are assessed. Resistance mechanisms "
+    "that a DNA variant file cannot show (EGFR ligand expression, IGF-1R activation, metabolic "
+    "remodelling, autophagy, the tumour microenvironment) are not evaluated.",
+    "Copy-number changes (MET or ERBB2 amplification, PTEN loss) are assessed only from "
+    "copy-number input (a --cnv file or copy-number records in the VCF), and plasma copy number "
+    "underestimates tumour copy number when the tumour fraction is low.",
+    "The tumour fraction shown here is an estimate (about twice the highest somatic VAF) unless it "
+    "was given; clonal haematopoiesis and germline variants can distort it and the VAFs.",
+    "Without a matched normal sample, germline and somatic variants are not told apart.",
+    "Evidence and strategies come from one published review and one meta-analysis on anti-EGFR "
+    "rechallenge (reference numbers in brackets refer to the review); they are not a treatment "
+    "recommendation. Results must be interpreted by the molecular tumour board together with the "
+    "clinical history and, where needed, confirmed by a validated assay.",
+)
+
+
+def render_html(results: Sequence[SampleResult], context: ReportContext) -> str:
+    """The report page as text."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("egfr_annot.report", "templates"),
+        autoescape=True,  # every value is untrusted text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["percent"] = format_percent
+    env.filters["refs"] = _refs_text
+    env.filters["refs_not_in_label"] = _refs_not_in_label
+    template = env.get_template(TEMPLATE)
+    run = run_document(results, context)
+    samples = [_sample_view(doc, index) for index, doc in enumerate(run["samples"], start=1)]
+    return template.render(
+        run=run,
+        samples=samples,
+        limitations=LIMITATIONS,
+        explanations=STATUS_EXPLANATIONS,
+        rechallenge_titles=RECHALLENGE_TITLES,
+    )
+
+
+def _sample_view(doc: dict[str, Any], index: int) -> dict[str, Any]:
+    alterations = doc["alterations"]
+    return {
+        "doc": doc,
+        "anchor": f"sample-{index}",  # ids never contain the (untrusted) sample name
+        "evidence": [a for a in alterations if a["rule_id"] is not None],
+        "plot": _vaf_plot(alterations, doc["thresholds"]),
+    }
+
+
+def _vaf_plot(alterations: Sequence[dict[str, Any]], thresholds: dict[str, str]) -> BarPlot | None:
+    with_vaf = [a for a in alterations if a["vaf"] is not None]
+    if not with_vaf:
+        return None
+    ordered = sorted(with_vaf, key=lambda a: (-a["vaf"], a["label"], a["pos"] or 0))
+    items = [
+        BarInput(
+            label=a["label"],
+            vaf=a["vaf"],
+            category=a["resistance"] or "none",
+            passed=a["filter"] in ("PASS", "."),
+        )
+        for a in ordered
+    ]
+    threshold = _float_or_none(thresholds.get("tumour_evidence_min_vaf"))
+    return vaf_bar_plot(
+        items,
+        threshold=threshold,
+        threshold_label=f"tumour-DNA evidence {format_percent(threshold)}" if threshold else "",
+    )
+
+
+def _refs_text(refs: Sequence[int]) -> str:
+    return f"[{', '.join(str(r) for r in refs)}]" if refs else ""
+
+
+def _refs_not_in_label(strategy: dict[str, Any]) -> str:
+    """The strategy's reference numbers, unless its label already ends with them
+    (``"Selumetinib + cetuximab [Phase I; 29,30]"``): no "[29, 30]" twice on the page."""
+    refs: list[int] = strategy["review_refs"]
+    label: str = strategy["label"]
+    if label.endswith("]") and "[" in label:
+        shown = set(re.findall(r"\d+", label[label.rindex("[") :]))
+        if {str(r) for r in refs} <= shown:
+            return ""
+    return _refs_text(refs)
+
+
+def _float_or_none(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------------------------
+# registry entry point (report/writers.py)
+# ----------------------------------------------------------------------------------------------
+def write_html_file(
+    out: OutputTransaction, prefix: str, results: Sequence[SampleResult], context: ReportContext
+) -> list[Path]:
+    path = output_path(prefix, "html")
+    text = render_html(results, context)
+    with out.open_text(path) as fh:
+        fh.write(text)
+    return [path]
