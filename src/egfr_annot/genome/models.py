@@ -48,6 +48,7 @@ class TranscriptModel:
     tx_start: int  # lowest genomic coordinate of the transcript
     tx_end: int  # highest genomic coordinate of the transcript
     source: str = ""  # provenance of the model (refdata file and checksum)
+    assembly_accession: str = ""  # RefSeq accession of the chromosome, e.g. NC_000007.14
 
     @property
     def cds_genomic_start(self) -> int:

@@ -1,0 +1,78 @@
+"""Compare an annotation the input already carried (VEP CSQ, SnpEff ANN, bcftools BCSQ) with ours.
+
+Only annotations on the same transcript are compared (accession without version, Ensembl ENST or
+RefSeq NM). HGVS c. strings are compared after removing the transcript prefix and the spelled-out
+bases of ``del``/``dup`` (``c.2235_2249delGGAATTAAGAGAAGC`` = ``c.2235_2249del``); HGVS p. strings
+after conversion to the 1-letter form (so ``p.(Gly12Asp)``, ``ENSP...:p.Gly12Asp``, ``p.G12D`` and
+BCSQ's ``12G>12D`` agree; ``%3D`` is ``=``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from egfr_annot.genome.hgvs import ProteinChange, normalise_hgvsp
+from egfr_annot.records import Consequence, ExternalAnnotation
+
+_BCSQ_AA = re.compile(r"^(\d+)([A-Z*])>(\d+)([A-Z*])$")
+_SPELLED_DEL = re.compile(r"(del|dup)[ACGTN]+$")
+_OLD_DELINS = re.compile(r"del[ACGTN]+ins")
+
+
+def _accession(text: str) -> str:
+    text = text.strip()
+    if ":" in text:
+        text = text.split(":", 1)[1]
+    return text.split(".", 1)[0]
+
+
+def normalise_hgvsc(text: str) -> str:
+    s = text.strip()
+    if ":" in s:
+        s = s.rsplit(":", 1)[1]
+    s = _OLD_DELINS.sub("delins", s)
+    return _SPELLED_DEL.sub(r"\1", s)
+
+
+def _protein(text: str) -> str:
+    m = _BCSQ_AA.match(text.strip())
+    if m and m.group(1) == m.group(3):
+        ref, alt = m.group(2), m.group(4)
+        pos = int(m.group(1))
+        kind = "synonymous" if ref == alt else ("nonsense" if alt == "*" else "substitution")
+        pc = ProteinChange(kind, ref, pos, pos, ref, "" if kind == "synonymous" else alt)  # type: ignore[arg-type]
+        return pc.short()
+    return normalise_hgvsp(text)
+
+
+def same_transcript(external: ExternalAnnotation, ours: Consequence) -> bool:
+    if not external.transcript:
+        return False
+    acc = _accession(external.transcript)
+    return acc in (_accession(ours.transcript), _accession(ours.transcript_ensembl))
+
+
+def compare(external: ExternalAnnotation, ours: Consequence) -> str | None:
+    """A short note when ``external`` (same transcript) disagrees with ``ours`` on HGVS c./p.
+
+    Returns None when they agree, or when the external annotation is for another transcript or
+    carries neither an HGVS c. nor an HGVS p.
+    """
+    if not same_transcript(external, ours):
+        return None
+    problems = []
+    if external.hgvsc:
+        theirs = normalise_hgvsc(external.hgvsc)
+        mine = normalise_hgvsc(ours.hgvsc)
+        if theirs != mine:
+            problems.append(f"{theirs} vs ours {mine or '-'}")
+    if external.hgvsp:
+        theirs = _protein(external.hgvsp)
+        mine = _protein(ours.hgvsp) if ours.hgvsp else ""
+        if theirs != mine:
+            problems.append(f"{theirs} vs ours {mine or '-'}")
+    if not problems:
+        return None
+    return f"{external.source} annotation on {external.transcript} disagrees: " + "; ".join(
+        problems
+    )
