@@ -7,10 +7,14 @@ Every record is a frozen, slotted dataclass built at the edge of its stage. Miss
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Build = Literal["GRCh37", "GRCh38"]
-BUILDS: tuple[Build, ...] = ("GRCh37", "GRCh38")
+BUILDS: tuple[Build, ...] = get_args(Build)
+BuildChoice = Literal["auto", "GRCh37", "GRCh38"]
+BUILD_CHOICES: tuple[str, ...] = get_args(BuildChoice)
+MsiStatus = Literal["MSI-H", "MSS", "dMMR", "pMMR"]
+MSI_CHOICES: tuple[str, ...] = get_args(MsiStatus)
 
 Resistance = Literal["yes", "uncertain", "no"]
 MatchLevel = Literal["genomic", "protein", "codon", "exon", "gene", "copy_number", "sample"]
@@ -162,8 +166,11 @@ class StrategyFit:
     strategy_id: str
     label: str  # "Encorafenib + binimetinib + cetuximab [Phase III; 27,28]"
     fit: Literal["exact_subpopulation", "subtype"]
-    evidence_rank: int  # lower is stronger (phase III = 0 ... cell = 6)
+    evidence_rank: int  # lower is stronger (phase III = 0 ... cell = 6, not stated = 7)
     review_refs: tuple[int, ...]
+    # What the review reports for it (annotations/strategies.tsv "outcome"): positive, negative,
+    # comparable, feasible or not_stated. A negative trial is evidence too, not a recommendation.
+    outcome: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +201,9 @@ class Finding:
     match: RuleMatch | None  # the most specific matching rule, if any
     other_matches: tuple[RuleMatch, ...] = ()
     notes: tuple[str, ...] = ()
+    # Gene label when neither a consequence nor a copy-number call gives one (a genomic rule on
+    # a gene without a transcript model, e.g. FCGR2A; "" for sample-level findings such as MSI).
+    gene: str = ""
 
     @property
     def passed(self) -> bool:
@@ -252,4 +262,6 @@ class SampleResult:
     provenance: Provenance
     thresholds: tuple[tuple[str, str], ...] = ()
     rechallenge: tuple[tuple[str, str], ...] = ()  # key/value lines of the rechallenge block
+    # "informative" / "non_informative: ..." / "not assessed" (issue #6)
+    copy_number_status: str = "not assessed"
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -86,7 +86,7 @@ def test_catalog_show_g12d(capsys):
     )
     assert "1. KRAS_CODON12  level=codon  resistance=yes" in out
     assert "2. KRAS_EXON2  level=exon  resistance=yes" in out
-    dasatinib = "Dasatinib + FOLFOX + cetuximab [Phase IB/II; 24]"
+    dasatinib = "Dasatinib + FOLFOX + cetuximab [Phase IB/II; negative result; 24]"
     assert f"{dasatinib} (exact_subpopulation; outcome: negative)" in out
 
 

@@ -76,7 +76,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="egfr-annot", standalone_mode=False)
+        rc = cli.main(args=argv, prog_name="egfr-annot", standalone_mode=False)
     except EgfrAnnotError as err:
         click.echo(f"egfr-annot: error: {err}", err=True)
         sys.exit(err.exit_code)
@@ -103,4 +103,5 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(1)
-    sys.exit(0)
+    # Without standalone mode click returns ctx.exit()'s code instead of exiting.
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -31,7 +31,7 @@ NO_DRIVER_SUBTYPE = "no-driver"
 def _fit(strategy: Strategy, kind: StrategyFitKind, refs: tuple[int, ...]) -> StrategyFit:
     return StrategyFit(
         strategy_id=strategy.strategy_id,
-        label=format_label(strategy.arm, strategy.setting, refs),
+        label=format_label(strategy.arm, strategy.setting, refs, strategy.outcome),
         fit=kind,
         evidence_rank=strategy.evidence_rank,
         review_refs=refs,

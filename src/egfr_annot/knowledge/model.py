@@ -168,11 +168,14 @@ class Strategy:
     def label(self) -> str:
         """``Agent + regimen [setting; refs]``, e.g. ``Encorafenib + binimetinib + cetuximab
         [Phase III; 27,28]``."""
-        return format_label(self.arm, self.setting, self.review_refs)
+        return format_label(self.arm, self.setting, self.review_refs, self.outcome)
 
 
-def format_label(arm: str, setting: str, refs: tuple[int, ...]) -> str:
-    return f"{arm} [{setting}; {','.join(str(r) for r in refs)}]"
+def format_label(arm: str, setting: str, refs: tuple[int, ...], outcome: str = "") -> str:
+    """``Agent + regimen [setting; refs]``; a trial the review reports as negative says so
+    inside the brackets, so that it is not read as a recommendation."""
+    flag = "negative result; " if outcome == "negative" else ""
+    return f"{arm} [{setting}; {flag}{','.join(str(r) for r in refs)}]"
 
 
 @dataclass(frozen=True, slots=True)

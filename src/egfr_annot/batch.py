@@ -1,0 +1,329 @@
+"""Batch processing: many samples in one process pool, per-sample outputs plus cohort tables.
+
+Design (issue #8):
+- The knowledge base and transcript models are loaded once in the parent and inherited by the
+  workers (fork), or loaded once per worker at start-up (spawn): never once per sample.
+- Each worker annotates a sample and writes its outputs atomically to ``OUT/samples/<id>.*``,
+  plus a ``<id>.done.json`` record (input checksums, knowledge-base version, options) that makes
+  ``--resume`` safe. One bad sample never stops the batch: its error is returned, not raised.
+- The parent builds the cohort tables from the per-sample files, in sample-sheet order, so the
+  cohort files are byte-identical whatever the number of workers, and complete after a resume.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from egfr_annot import __version__
+from egfr_annot.errors import EgfrAnnotError
+from egfr_annot.io.atomic import OutputTransaction
+from egfr_annot.pipeline import Resources, RunOptions, annotate_input, sha256_of
+from egfr_annot.records import SampleResult
+from egfr_annot.report.columns import ALTERATION_COLUMNS, SUMMARY_COLUMNS
+from egfr_annot.report.rows import tsv_line
+from egfr_annot.report.writers import ReportContext, output_path, write_outputs
+from egfr_annot.samplesheet import SheetEntry
+
+SAMPLES_SUBDIR = "samples"
+FAILURE_COLUMNS = ("sample", "vcf", "sheet_line", "error")
+PREVALENCE_COLUMNS = (
+    "alteration_class",
+    "resistance",
+    "n_samples_with",
+    "n_samples",
+    "percent",
+    "ci95_low",
+    "ci95_high",
+)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    out_dir: Path
+    run: RunOptions
+    formats: tuple[str, ...] = ("alterations", "summary")
+    workers: int = 1
+    resume: bool = False
+
+
+@dataclass(frozen=True)
+class SampleOutcome:
+    index: int
+    sample: str
+    error: str | None
+    resumed: bool = False
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    outcomes: tuple[SampleOutcome, ...]
+    cohort_files: tuple[Path, ...]
+
+    @property
+    def failures(self) -> tuple[SampleOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.error is not None)
+
+
+# Worker state: set once per worker process by the pool initializer (or inherited on fork).
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(resources: Resources | None, annotations_dir: str | None) -> None:
+    # numpy (pulled in by cyvcf2/pysam users) would start an OpenBLAS thread pool per worker.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if resources is None:
+        resources = Resources(Path(annotations_dir) if annotations_dir else None)
+        resources.preload()
+    _WORKER["resources"] = resources
+
+
+def run_batch(
+    entries: Sequence[SheetEntry],
+    options: BatchOptions,
+    resources: Resources,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> BatchResult:
+    """Annotate every entry; write per-sample outputs and the cohort tables."""
+    samples_dir = options.out_dir / SAMPLES_SUBDIR
+    samples_dir.mkdir(parents=True, exist_ok=True)
+    tasks = [(i, entry, options) for i, entry in enumerate(entries)]
+    outcomes: list[SampleOutcome] = []
+    failed = 0
+    for outcome in _map(tasks, options.workers, resources):
+        outcomes.append(outcome)
+        failed += outcome.error is not None
+        if progress is not None:
+            progress(len(outcomes), len(entries), failed)
+    outcomes.sort(key=lambda o: o.index)
+    cohort_files = write_cohort_tables(entries, outcomes, options, resources.kb_version)
+    return BatchResult(tuple(outcomes), tuple(cohort_files))
+
+
+def _map(
+    tasks: Sequence[tuple[int, SheetEntry, BatchOptions]], workers: int, resources: Resources
+) -> Iterator[SampleOutcome]:
+    if workers <= 1 or len(tasks) <= 1:
+        _init_worker(resources, None)
+        for task in tasks:
+            yield _process(task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        resources.preload()  # loaded once here; workers share it copy-on-write
+        context = multiprocessing.get_context("fork")
+        initargs: tuple[object, ...] = (resources, None)
+    else:  # pragma: no cover - platforms without fork
+        context = multiprocessing.get_context("spawn")
+        initargs = (None, str(resources.annotations_dir))
+    chunksize = max(1, min(32, len(tasks) // (workers * 8)))
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=initargs
+    ) as pool:
+        yield from pool.map(_process, tasks, chunksize=chunksize)
+
+
+def _process(task: tuple[int, SheetEntry, BatchOptions]) -> SampleOutcome:
+    index, entry, options = task
+    resources = _WORKER["resources"]
+    assert isinstance(resources, Resources)
+    prefix = str(options.out_dir / SAMPLES_SUBDIR / entry.sample)
+    try:
+        fingerprint = _fingerprint(entry, options, resources.kb_version)
+        if options.resume and _is_complete(prefix, options.formats, fingerprint):
+            return SampleOutcome(index, entry.sample, None, resumed=True)
+        run_options = replace(
+            options.run,
+            tumour_fraction=entry.tumour_fraction
+            if entry.tumour_fraction is not None
+            else options.run.tumour_fraction,
+            cnv_paths=(entry.cnv,) if entry.cnv else options.run.cnv_paths,
+        )
+        results = name_results(annotate_input(entry.vcf, run_options, resources), entry.sample)
+        context = ReportContext(
+            __version__, resources.kb_version, (entry.vcf,), resources.annotations_dir
+        )
+        write_outputs(prefix, results, options.formats, context)
+        _write_done(prefix, fingerprint)
+        return SampleOutcome(index, entry.sample, None)
+    except EgfrAnnotError as err:
+        return SampleOutcome(index, entry.sample, str(err))
+    except Exception as err:  # noqa: BLE001 - one bad sample never stops the batch
+        return SampleOutcome(index, entry.sample, f"internal error: {type(err).__name__}: {err}")
+
+
+def name_results(results: Sequence[SampleResult], sample_id: str) -> list[SampleResult]:
+    """Name results after the sheet's sample id: the matching VCF column if there is one, the
+    only tumour sample otherwise; several tumour samples become ``ID:COLUMN``."""
+    matching = [r for r in results if r.sample == sample_id]
+    if matching:
+        return matching
+    if len(results) == 1:
+        return [_rename(results[0], sample_id)]
+    return [_rename(r, f"{sample_id}:{r.sample}") for r in results]
+
+
+def _rename(result: SampleResult, name: str) -> SampleResult:
+    findings = tuple(replace(f, sample=name) for f in result.findings)
+    return replace(result, sample=name, findings=findings)
+
+
+def _fingerprint(entry: SheetEntry, options: BatchOptions, kb_version: str) -> dict[str, object]:
+    return {
+        "sample": entry.sample,
+        "vcf_sha256": sha256_of(entry.vcf),
+        "cnv_sha256": sha256_of(entry.cnv) if entry.cnv else None,
+        "tumour_fraction": entry.tumour_fraction,
+        "kb_version": kb_version,
+        "tool_version": __version__,
+        "options": options.run.command_line,
+        "formats": list(options.formats),
+    }
+
+
+def _done_path(prefix: str) -> Path:
+    return Path(prefix + ".done.json")
+
+
+def _is_complete(prefix: str, formats: Sequence[str], fingerprint: dict[str, object]) -> bool:
+    try:
+        recorded = json.loads(_done_path(prefix).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return recorded == fingerprint and all(
+        output_path(prefix, name).exists() for name in formats
+    )
+
+
+def _write_done(prefix: str, fingerprint: dict[str, object]) -> None:
+    with OutputTransaction() as out, out.open_text(_done_path(prefix)) as fh:
+        fh.write(json.dumps(fingerprint, indent=1, sort_keys=True) + "\n")
+
+
+# ----------------------------------------------------------------------------------------------
+# cohort tables
+# ----------------------------------------------------------------------------------------------
+def _table_rows(path: Path) -> list[list[str]]:
+    """Data rows of one of our TSVs (skips the ``#`` line and the header)."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if line.startswith("#") or i == 1:
+                continue
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def write_cohort_tables(
+    entries: Sequence[SheetEntry],
+    outcomes: Sequence[SampleOutcome],
+    options: BatchOptions,
+    kb_version: str,
+) -> list[Path]:
+    out_dir = options.out_dir
+    comment = f"# egfr-annot {__version__}; knowledge-base {kb_version}; cohort of {len(entries)}\n"
+    alteration_rows: list[list[str]] = []
+    summary_rows: list[list[str]] = []
+    failures: list[list[str]] = []
+    for entry, outcome in zip(entries, outcomes, strict=True):
+        if outcome.error is not None:
+            failures.append([entry.sample, entry.vcf, str(entry.line), outcome.error])
+            continue
+        prefix = str(out_dir / SAMPLES_SUBDIR / entry.sample)
+        alteration_rows.extend(_table_rows(output_path(prefix, "alterations")))
+        summary_rows.extend(_table_rows(output_path(prefix, "summary")))
+    paths = {
+        "alterations": out_dir / "cohort.alterations.tsv",
+        "summary": out_dir / "cohort.summary.tsv",
+        "prevalence": out_dir / "cohort.prevalence.tsv",
+        "failures": out_dir / "cohort.failures.tsv",
+    }
+    with OutputTransaction() as out:
+        with out.open_text(paths["alterations"]) as fh:
+            fh.write(comment + tsv_line(ALTERATION_COLUMNS))
+            fh.writelines(tsv_line(r) for r in alteration_rows)
+        with out.open_text(paths["summary"]) as fh:
+            fh.write(comment + tsv_line(SUMMARY_COLUMNS))
+            fh.writelines(tsv_line(r) for r in summary_rows)
+        with out.open_text(paths["prevalence"]) as fh:
+            fh.write(comment + tsv_line(PREVALENCE_COLUMNS))
+            fh.writelines(tsv_line(r) for r in prevalence_rows(alteration_rows, summary_rows))
+        with out.open_text(paths["failures"]) as fh:
+            fh.write(comment + tsv_line(FAILURE_COLUMNS))
+            fh.writelines(tsv_line(r) for r in failures)
+    return list(paths.values())
+
+
+def prevalence_rows(
+    alteration_rows: Sequence[Sequence[str]], summary_rows: Sequence[Sequence[str]]
+) -> list[list[str]]:
+    """Per alteration class: samples carrying a passing alteration of that class, with a 95 %
+    Wilson interval; the denominator is every sample that completed."""
+    col = {c: i for i, c in enumerate(ALTERATION_COLUMNS)}
+    n_samples = len({r[0] for r in summary_rows})
+    carriers: dict[tuple[str, str], set[str]] = {}
+    for row in alteration_rows:
+        cls = row[col["alteration_class"]]
+        if not cls or row[col["filter"]] not in ("PASS", "."):
+            continue
+        carriers.setdefault((cls, row[col["resistance"]]), set()).add(row[col["sample"]])
+    status_col = SUMMARY_COLUMNS.index("status")
+    statuses = Counter(r[status_col] for r in summary_rows)
+    rows = []
+    for (cls, resistance), samples in sorted(
+        carriers.items(), key=lambda kv: (-len(kv[1]), kv[0])
+    ):
+        rows.append(_prevalence_row(cls, resistance, len(samples), n_samples))
+    for status in ("resistance_detected", "not_detected", "non_informative"):
+        rows.append(_prevalence_row(f"status: {status}", "", statuses.get(status, 0), n_samples))
+    return rows
+
+
+def _prevalence_row(label: str, resistance: str, k: int, n: int) -> list[str]:
+    low, high = wilson_interval(k, n)
+    percent = f"{100 * k / n:.1f}" if n else ""
+    return [label, resistance, str(k), str(n), percent, _pct(low), _pct(high)]
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}"
+
+
+def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float | None, float | None]:
+    """95 % Wilson score interval for a proportion k/n."""
+    if n == 0:
+        return None, None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def progress_printer(stream: object = None) -> Callable[[int, int, int], None]:
+    """A progress bar on a terminal, plain log lines otherwise."""
+    out = stream or sys.stderr
+    tty = hasattr(out, "isatty") and out.isatty()
+
+    def report(done: int, total: int, failed: int) -> None:
+        if tty:
+            width = 30
+            filled = width * done // max(total, 1)
+            out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({failed} failed)")
+            if done == total:
+                out.write("\n")
+            out.flush()
+        elif done == total or done % max(1, total // 20) == 0:
+            out.write(f"egfr-annot batch: {done}/{total} samples done ({failed} failed)\n")
+            out.flush()
+
+    return report

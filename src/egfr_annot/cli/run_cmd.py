@@ -1,0 +1,141 @@
+"""``egfr-annot run``: annotate VCF(s) and write the tumour-board tables."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from egfr_annot.cli.options import common_run_options, run_options_from_kwargs
+from egfr_annot.errors import UsageError
+
+if TYPE_CHECKING:
+    from egfr_annot.records import SampleResult
+
+
+@click.command("run")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-o",
+    "--output-prefix",
+    "prefix",
+    default=None,
+    help="Output prefix (PREFIX.alterations.tsv ...). With several inputs: one combined table.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory for the outputs, one prefix per input named after it.",
+)
+@click.option(
+    "--sample-id",
+    default=None,
+    help="Name the results ID (the VCF's tumour column if it has that name, else its only "
+    "tumour sample; several become ID:COLUMN), as `batch` does with sample-sheet ids.",
+)
+@common_run_options
+@click.option("--evidence-long", is_flag=True, help="Also write PREFIX.evidence_long.tsv.")
+@click.option("--html", is_flag=True, help="Also write a self-contained PREFIX.report.html.")
+@click.option("--vcf", "vcf_out", is_flag=True, help="Also write PREFIX.annotated.vcf.gz (+ .tbi).")
+@click.option("--json", "json_out", is_flag=True, help="Also write PREFIX.json.")
+@click.option("--multiqc", is_flag=True, help="Also write PREFIX.egfr_annot_mqc.tsv for MultiQC.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the per-sample verdicts.")
+def run(
+    inputs: tuple[str, ...],
+    prefix: str | None,
+    out_dir: str | None,
+    sample_id: str | None,
+    evidence_long: bool,
+    html: bool,
+    vcf_out: bool,
+    json_out: bool,
+    multiqc: bool,
+    quiet: bool,
+    **kwargs: object,
+) -> None:
+    """Annotate INPUT (.vcf, .vcf.gz, .bcf, or - for stdin) and write PREFIX.alterations.tsv and
+    PREFIX.summary.tsv (default PREFIX: the input's name without .vcf(.gz), here)."""
+    from egfr_annot import __version__
+    from egfr_annot.batch import name_results
+    from egfr_annot.pipeline import Resources, annotate_input, default_prefix
+    from egfr_annot.report.writers import DEFAULT_FORMATS, ReportContext, write_outputs
+
+    if prefix is not None and out_dir is not None:
+        raise UsageError("give either -o/--output-prefix or --out-dir, not both")
+    if inputs.count("-") > 1:
+        raise UsageError("stdin (-) can be read only once")
+    if vcf_out and "-" in inputs:
+        raise UsageError(
+            "--vcf cannot annotate standard input (-): the records are re-read from the input "
+            "file; give the VCF as a file path"
+        )
+    for path in inputs:
+        if path != "-" and not os.path.exists(path):
+            raise UsageError(f"{path}: no such file")
+        if path != "-" and os.path.isdir(path):
+            raise UsageError(f"{path}: is a directory, not a VCF (use `egfr-annot batch DIR`)")
+
+    command_line = " ".join(shlex.quote(a) for a in ["egfr-annot", *sys.argv[1:]])
+    options = run_options_from_kwargs(kwargs, command_line=command_line)
+    formats = list(DEFAULT_FORMATS)
+    for flag, name in (
+        (evidence_long, "evidence_long"),
+        (html, "html"),
+        (vcf_out, "vcf"),
+        (json_out, "json"),
+        (multiqc, "multiqc"),
+    ):
+        if flag:
+            formats.append(name)
+
+    if sample_id is not None and len(inputs) > 1:
+        raise UsageError("--sample-id names the results of one input; use `batch` for several")
+    resources = Resources()
+
+    def annotate(path: str) -> list[SampleResult]:
+        results = annotate_input(path, options, resources)
+        return name_results(results, sample_id) if sample_id is not None else results
+
+    context = ReportContext(__version__, resources.kb_version, inputs, resources.annotations_dir)
+
+    # All inputs are annotated before anything is written: a bad input fails the run cleanly.
+    if prefix is not None and len(inputs) > 1:
+        if vcf_out:
+            raise UsageError("--vcf needs one output prefix per input: use --out-dir")
+        groups = [(prefix, [r for path in inputs for r in annotate(path)])]
+    else:
+        targets = []
+        for path in inputs:
+            name = default_prefix(path)
+            target = prefix if prefix is not None else str(Path(out_dir or ".") / name)
+            targets.append((target, path))
+        seen = [t for t, _ in targets]
+        duplicates = sorted({t for t in seen if seen.count(t) > 1})
+        if duplicates:
+            raise UsageError(
+                f"several inputs would write the same outputs {duplicates[0]}.*: "
+                "rename them or use -o with a combined table"
+            )
+        groups = [(target, annotate(path)) for target, path in targets]
+
+    for target, results in groups:
+        group_context = context
+        if len(groups) > 1:
+            group_context = ReportContext(
+                context.tool_version,
+                context.kb_version,
+                tuple({r.provenance.input_path for r in results}),
+                context.annotations_dir,
+            )
+        written = write_outputs(target, results, formats, group_context)
+        if not quiet:
+            for result in results:
+                click.echo(
+                    f"{result.sample}: {result.status} ({result.status_reason})", err=True
+                )
+            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)

@@ -1,0 +1,635 @@
+"""The run pipeline: read -> normalise -> annotate -> match -> verdict, for one input file.
+
+``Resources`` holds what is loaded once per process and shared read-only (knowledge base,
+transcript models, annotators, region sets). ``annotate_input`` returns one ``SampleResult`` per
+tumour sample and writes nothing: writing is the report stage's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from egfr_annot import __version__
+from egfr_annot.errors import BuildMismatchError, UsageError
+from egfr_annot.records import (
+    BUILDS,
+    Allele,
+    Build,
+    BuildChoice,
+    Call,
+    Consequence,
+    CopyNumberCall,
+    Finding,
+    Provenance,
+    ReadCounts,
+    RuleMatch,
+    SampleResult,
+)
+from egfr_annot.resources import annotations_dir, kb_version
+from egfr_annot.verdict import (
+    EvidenceCall,
+    TumourEvidenceThresholds,
+    decide_status,
+    estimate_tumour_fraction,
+)
+
+if TYPE_CHECKING:
+    from egfr_annot.copy_number import CopyNumberThresholds
+    from egfr_annot.io.cnv import CopyNumberInput
+    from egfr_annot.io.vcf_records import SymbolicRecord
+    from egfr_annot.genome.annotator import Annotator
+    from egfr_annot.genome.models import TranscriptModel
+    from egfr_annot.io.regions import RegionSet
+    from egfr_annot.knowledge import KnowledgeBase, Matcher
+
+# SO terms that make a variant reportable by default: it changes the protein or a splice site.
+REPORTABLE_TERMS: frozenset[str] = frozenset(
+    {
+        "transcript_ablation",
+        "splice_acceptor_variant",
+        "splice_donor_variant",
+        "splice_donor_5th_base_variant",
+        "stop_gained",
+        "frameshift_variant",
+        "stop_lost",
+        "start_lost",
+        "inframe_insertion",
+        "inframe_deletion",
+        "missense_variant",
+        "protein_altering_variant",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Options of one run; validated before the first record is read."""
+
+    build: BuildChoice = "auto"
+    sample: str | None = None
+    normal: str | None = None
+    min_vaf: float = 0.0
+    min_alt_reads: int = 0
+    include_filtered: bool = False
+    all_variants: bool = False
+    tumour_fraction: float | None = None
+    cnv_paths: tuple[str, ...] = ()
+    msi_status: str | None = None
+    use_index: bool = True
+    checksum: bool = True
+    evidence: TumourEvidenceThresholds = field(default_factory=TumourEvidenceThresholds)
+    copy_number: CopyNumberThresholds | None = None
+    command_line: str = ""
+
+    def __post_init__(self) -> None:
+        if self.build not in ("GRCh37", "GRCh38", "auto"):
+            raise UsageError(f"--build must be GRCh37, GRCh38 or auto, not {self.build!r}")
+        if not 0.0 <= self.min_vaf <= 1.0:
+            raise UsageError(f"--min-vaf must be a fraction between 0 and 1, got {self.min_vaf}")
+        if self.min_alt_reads < 0:
+            raise UsageError(f"--min-alt-reads must be >= 0, got {self.min_alt_reads}")
+        if self.tumour_fraction is not None and not 0.0 < self.tumour_fraction <= 1.0:
+            raise UsageError(
+                f"--tumor-fraction must be in (0, 1], got {self.tumour_fraction}"
+            )
+
+    def threshold_items(self) -> tuple[tuple[str, str], ...]:
+        ev = self.evidence
+        from egfr_annot.copy_number import CopyNumberThresholds
+
+        copy_number = (self.copy_number or CopyNumberThresholds()).items()
+        return (
+            ("min_vaf", f"{self.min_vaf:g}"),
+            ("min_alt_reads", str(self.min_alt_reads)),
+            ("include_filtered", "yes" if self.include_filtered else "no"),
+            ("tumour_evidence_min_vaf", f"{ev.min_vaf:g}"),
+            ("min_tumour_fraction", f"{ev.min_tumour_fraction:g}"),
+            *copy_number,
+        )
+
+
+class Resources:
+    """Knowledge base, transcript models and annotators, loaded lazily, once per process."""
+
+    def __init__(self, annotations: Path | None = None) -> None:
+        self.annotations_dir = annotations or annotations_dir()
+        self._models: dict[Build, Mapping[str, TranscriptModel]] = {}
+        self._annotators: dict[Build, Annotator] = {}
+        self._matchers: dict[Build, Matcher] = {}
+        self._regions: dict[Build | None, RegionSet] = {}
+
+    @cached_property
+    def kb_version(self) -> str:
+        return kb_version(self.annotations_dir)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        from egfr_annot.knowledge import load_knowledge_base
+
+        return load_knowledge_base(self.annotations_dir)
+
+    def models(self, build: Build) -> Mapping[str, TranscriptModel]:
+        if build not in self._models:
+            from egfr_annot.genome.transcripts import load_transcript_models
+
+            self._models[build] = load_transcript_models(build, self.annotations_dir)
+        return self._models[build]
+
+    def annotator(self, build: Build) -> Annotator:
+        if build not in self._annotators:
+            from egfr_annot.genome.annotator import Annotator
+
+            self._annotators[build] = Annotator(build, self.annotations_dir)
+        return self._annotators[build]
+
+    def matcher(self, build: Build) -> Matcher:
+        if build not in self._matchers:
+            from egfr_annot.knowledge import Matcher
+
+            self._matchers[build] = Matcher(self.knowledge, self.models(build))
+        return self._matchers[build]
+
+    def regions(self, build: Build | None) -> RegionSet:
+        """Panel transcripts (+ margin) and tumour-evidence genes; both builds when unknown."""
+        if build not in self._regions:
+            from egfr_annot.io.regions import RegionSet, panel_region_set
+
+            builds: Sequence[Build] = BUILDS if build is None else (build,)
+            per_build = [
+                panel_region_set(
+                    b, self.models(b).values(), directory=self.annotations_dir / "panel_regions"
+                )
+                for b in builds
+            ]
+            # Germline alleles named by the knowledge base (FcgammaR genotypes; FCGR2A has no
+            # transcript model) must reach the matcher too.
+            alleles = [
+                (a.chrom, a.pos, a.pos + len(a.ref) - 1, a.gene)
+                for a in self.knowledge.genomic_alleles
+                if a.build in builds
+            ]
+            self._regions[build] = RegionSet(
+                [iv for rs in per_build for iv in rs.intervals] + alleles
+            )
+        return self._regions[build]
+
+    def preload(self) -> None:
+        """Load everything eagerly (batch workers call this once at start-up)."""
+        _ = self.knowledge
+        for build in BUILDS:
+            self.annotator(build)
+            self.matcher(build)
+            self.regions(build)
+        self.regions(None)
+
+
+def sha256_of(path: str) -> str | None:
+    if path == "-":
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------
+# build decision
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BuildDecision:
+    build: Build | None
+    source: str
+    forced: bool  # the user named it with --build
+
+
+def decide_build_from_header(
+    choice: BuildChoice, header_build: Build | None, header_evidence: str, path: str
+) -> BuildDecision:
+    if choice != "auto":
+        if header_build is not None and header_build != choice:
+            return BuildDecision(
+                choice,
+                f"--build {choice} (overrides header evidence for {header_build}: "
+                f"{header_evidence})",
+                True,
+            )
+        return BuildDecision(choice, f"--build {choice}", True)
+    if header_evidence.startswith("conflict"):
+        raise BuildMismatchError(
+            path, None, f"genome build evidence in the header disagrees ({header_evidence}); "
+            "use --build GRCh37 or --build GRCh38 to say which applies"
+        )
+    if header_build is not None:
+        return BuildDecision(header_build, f"header: {header_evidence}", False)
+    return BuildDecision(None, "", False)
+
+
+# ----------------------------------------------------------------------------------------------
+# the run
+# ----------------------------------------------------------------------------------------------
+def annotate_input(path: str, options: RunOptions, resources: Resources) -> list[SampleResult]:
+    """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample."""
+    from egfr_annot.io.vcf import detect_build, open_variants
+
+    display_path = "-" if path == "-" else path
+    checksum = sha256_of(path) if options.checksum else None
+    forced_build: Build | None = options.build if options.build != "auto" else None
+
+    with open_variants(
+        path,
+        regions=resources.regions(forced_build),
+        sample=options.sample,
+        normal=options.normal,
+        use_index=options.use_index,
+    ) as source:
+        header = source.header
+        header_build, header_evidence = detect_build(header)
+        decision = decide_build_from_header(
+            options.build, header_build, header_evidence, display_path
+        )
+        calls = list(source.calls())
+        symbolic = list(source.symbolic_records())
+        counts = source.counts
+
+    if decision.build is None:
+        decision = _decide_build_from_records(calls, resources, display_path)
+    build = decision.build or "GRCh38"
+    annotator = resources.annotator(build)
+    matcher = resources.matcher(build)
+    regions = resources.regions(build)
+
+    paired = bool(header.normal_samples)
+    per_sample: dict[str, list[Finding]] = {s: [] for s in header.tumour_samples}
+    evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
+    skipped: Counter[str] = Counter(dict(counts.skipped))
+    annotation_cache: dict[tuple[str, int, str, str], tuple[Allele, tuple[Consequence, ...]]] = {}
+    ref_mismatches: list[Call] = []
+
+    for call in calls:
+        key = (call.chrom, call.pos, call.ref, call.alt)
+        if key not in annotation_cache:
+            allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
+            annotation_cache[key] = (allele, annotator.annotate(allele))
+        allele, consequences = annotation_cache[key]
+        if any(not c.ref_matches for c in consequences):
+            ref_mismatches.append(call)
+
+        passes_filter = call.filter in ("PASS", ".")
+        passes_thresholds = _passes_thresholds(call, options)
+        gene_label = (
+            consequences[0].gene
+            if consequences
+            else next(iter(regions.labels_at(call.chrom, call.pos)), "")
+        )
+
+        if passes_filter and passes_thresholds and call.vaf is not None and gene_label:
+            label = (
+                f"{consequences[0].gene} {consequences[0].hgvsp_short or consequences[0].hgvsc}"
+                if consequences
+                else f"{gene_label} {call.chrom}:{call.pos} {call.ref}>{call.alt}"
+            )
+            evidence.setdefault(call.sample, []).append(EvidenceCall(gene_label, label, call.vaf))
+
+        if not consequences:
+            # Tumour-evidence gene, or a gene without a transcript model: only genomic rules
+            # (e.g. the FCGR2A genotype) can match.
+            genomic = matcher.match_variant(None, allele, genotype=call.genotype)
+            if genomic and (passes_filter or options.include_filtered) and passes_thresholds:
+                per_sample.setdefault(call.sample, []).append(
+                    Finding(
+                        sample=call.sample,
+                        build=build,
+                        call=call,
+                        allele=allele,
+                        consequence=None,
+                        copy_number=None,
+                        match=genomic[0],
+                        other_matches=tuple(genomic[1:]),
+                        gene=gene_label,
+                    )
+                )
+            continue
+        for cons in consequences:
+            if not options.all_variants and not (REPORTABLE_TERMS & set(cons.so_terms)):
+                skipped["not_protein_changing"] += 1
+                continue
+            if not passes_filter and not options.include_filtered:
+                skipped["filtered"] += 1
+                continue
+            if not passes_thresholds:
+                skipped["below_vaf_or_alt_read_threshold"] += 1
+                continue
+            matches = matcher.match_variant(cons, allele) if cons.ref_matches else ()
+            notes: list[str] = []
+            if not passes_filter:
+                notes.append(f"FILTER={call.filter}: not counted for the sample status")
+            elif call.filter == ".":
+                notes.append("FILTER not applied by the caller (.)")
+            if decision.forced and not cons.ref_matches:
+                notes.append(f"REF does not match {build}: genome build forced with --build")
+            finding = Finding(
+                sample=call.sample,
+                build=build,
+                call=call,
+                allele=allele,
+                consequence=cons,
+                copy_number=None,
+                match=matches[0] if matches else None,
+                other_matches=tuple(matches[1:]),
+                notes=tuple(notes),
+            )
+            per_sample.setdefault(call.sample, []).append(finding)
+
+    if ref_mismatches and not decision.forced:
+        first = ref_mismatches[0]
+        other = "GRCh37" if build == "GRCh38" else "GRCh38"
+        hint = ""
+        other_annotator = resources.annotator(other)
+        if other_annotator.ref_matches(first.chrom, first.pos, first.ref):
+            hint = f"; it matches {other}: the file looks like {other}"
+        raise BuildMismatchError(
+            display_path,
+            first.line,
+            f"REF {first.ref} at {first.chrom}:{first.pos} does not match the {build} reference "
+            f"({decision.source or 'build detection'}){hint}; use --build to override",
+        )
+
+    cn_inputs, cn_skipped = _copy_number_inputs(path, symbolic, options, resources, build)
+    skipped.update(cn_skipped)
+
+    results = []
+    provenance = Provenance(
+        tool_version=__version__,
+        kb_version=resources.kb_version,
+        build=build,
+        build_source=decision.source or "default GRCh38 (no build evidence in header or records)",
+        input_path=display_path,
+        input_sha256=checksum,
+        command_line=options.command_line,
+    )
+    final_counts = replace(counts, skipped=tuple(sorted(skipped.items())))
+    for sample in header.tumour_samples:
+        results.append(
+            _sample_result(
+                sample,
+                per_sample.get(sample, []),
+                evidence.get(sample, []),
+                cn_inputs,
+                paired,
+                options,
+                resources,
+                matcher,
+                final_counts,
+                provenance,
+            )
+        )
+    return results
+
+
+def _passes_thresholds(call: Call, options: RunOptions) -> bool:
+    if options.min_vaf > 0 and (call.vaf is None or call.vaf < options.min_vaf):
+        return False
+    return not (
+        options.min_alt_reads > 0
+        and (call.alt_reads is None or call.alt_reads < options.min_alt_reads)
+    )
+
+
+def _decide_build_from_records(
+    calls: Sequence[Call], resources: Resources, path: str
+) -> BuildDecision:
+    """REF-base concordance with each build's reference over the panel calls."""
+    agree: dict[Build, int] = {}
+    checked: dict[Build, int] = {}
+    for build in BUILDS:
+        annotator = resources.annotator(build)
+        for call in calls:
+            verdict = annotator.ref_matches(call.chrom, call.pos, call.ref)
+            if verdict is None:
+                continue
+            checked[build] = checked.get(build, 0) + 1
+            agree[build] = agree.get(build, 0) + int(verdict)
+    scores = {b: agree.get(b, 0) for b in BUILDS if checked.get(b)}
+    if not scores:
+        return BuildDecision(None, "", False)
+    best = max(scores, key=lambda b: (scores[b], b))
+    other = [b for b in scores if b != best]
+    if other and scores[other[0]] == scores[best]:
+        return BuildDecision(None, "", False)
+    return BuildDecision(
+        best,
+        f"REF bases of {checked[best]} panel record(s) match {best} ({scores[best]} agree)",
+        False,
+    )
+
+
+def _copy_number_inputs(
+    path: str,
+    symbolic: Sequence[SymbolicRecord],
+    options: RunOptions,
+    resources: Resources,
+    build: Build,
+) -> tuple[list[CopyNumberInput], Counter[str]]:
+    """Copy-number records from the VCF's symbolic records and the ``--cnv`` files."""
+    skipped: Counter[str] = Counter()
+    if not symbolic and not options.cnv_paths:
+        return [], skipped
+    from egfr_annot.io.cnv import read_copy_number, read_symbolic_records
+
+    inputs = []
+    if symbolic:
+        inputs.append(read_symbolic_records(symbolic, path, build=build))
+    contigs = {m.chrom for m in resources.models(build).values()}
+    for cnv_path in options.cnv_paths:
+        inputs.append(read_copy_number(cnv_path, build=build, contigs=contigs))
+    for cnv_input in inputs:
+        skipped.update(dict(cnv_input.skipped))
+    return inputs, skipped
+
+
+def _sample_result(
+    sample: str,
+    findings: list[Finding],
+    evidence: Iterable[EvidenceCall],
+    cn_inputs: Sequence[CopyNumberInput],
+    paired: bool,
+    options: RunOptions,
+    resources: Resources,
+    matcher: Matcher,
+    counts: ReadCounts,
+    provenance: Provenance,
+) -> SampleResult:
+    tumour_fraction, evidence_call = estimate_tumour_fraction(
+        evidence,
+        user_value=options.tumour_fraction,
+        paired_normal=paired,
+        thresholds=options.evidence,
+    )
+    sample_findings = list(findings)
+    notes: list[str] = []
+    cn_calls = _sample_copy_number(sample, cn_inputs, tumour_fraction.value, options, resources,
+                                   provenance.build, notes)
+    for cn in cn_calls:
+        matches = matcher.match_copy_number(cn)
+        sample_findings.append(
+            Finding(
+                sample=sample,
+                build=provenance.build,
+                call=None,
+                allele=None,
+                consequence=None,
+                copy_number=cn,
+                match=matches[0] if matches else None,
+                other_matches=tuple(matches[1:]),
+            )
+        )
+    if options.msi_status:
+        for match in matcher.match_sample(options.msi_status):
+            sample_findings.append(_sample_level_finding(sample, provenance.build, match))
+
+    status, reason = decide_status(
+        sample_findings,
+        tumour_fraction,
+        user_tumour_fraction=options.tumour_fraction,
+        thresholds=options.evidence,
+        evidence_call=evidence_call,
+    )
+    ras_low = [
+        f
+        for f in sample_findings
+        if f.consequence is not None
+        and f.consequence.gene in ("KRAS", "NRAS")
+        and f.call is not None
+        and f.call.vaf is not None
+        and f.call.vaf < options.evidence.low_ras_vaf
+    ]
+    if ras_low and (evidence_call is None or evidence_call.vaf < options.evidence.min_vaf):
+        notes.append(
+            "KRAS/NRAS call(s) at very low VAF with no other tumour-DNA evidence: "
+            "confirm before acting on them"
+        )
+    cn_status = _copy_number_status(cn_inputs, cn_calls, tumour_fraction.value, options)
+    rechallenge = _rechallenge_block(status, sample_findings, matcher)
+    return SampleResult(
+        sample=sample,
+        findings=tuple(sample_findings),
+        status=status,
+        status_reason=reason,
+        tumour_fraction=tumour_fraction,
+        counts=counts,
+        provenance=provenance,
+        thresholds=options.threshold_items(),
+        rechallenge=rechallenge,
+        copy_number_status=cn_status,
+        notes=tuple(notes),
+    )
+
+
+def _sample_copy_number(
+    sample: str,
+    cn_inputs: Sequence[CopyNumberInput],
+    tumour_fraction: float | None,
+    options: RunOptions,
+    resources: Resources,
+    build: Build,
+    notes: list[str],
+) -> list[CopyNumberCall]:
+    """Gene-level calls of one sample, decided after the tumour fraction is known (the state
+    depends on the purity-adjusted copy number). Only amplifications and deep deletions (and
+    every call with ``--all-variants``) become rows."""
+    if not cn_inputs:
+        return []
+    from egfr_annot.copy_number import call_genes, is_reportable
+
+    calls: list[CopyNumberCall] = []
+    for cn_input in cn_inputs:
+        records = cn_input.for_sample(sample)
+        if not records and len(cn_input.samples) == 1:
+            # A single-sample copy-number file named differently from the VCF's tumour sample.
+            records = cn_input.segments
+            notes.append(
+                f"copy number from {cn_input.path} (sample {cn_input.samples[0]}) used for "
+                f"sample {sample}"
+            )
+        records = tuple(replace(r, sample="") for r in records)
+        calls.extend(
+            call_genes(
+                records,
+                resources.models(build),
+                tumour_fraction=tumour_fraction,
+                thresholds=options.copy_number,
+                sample=sample,
+            )
+        )
+        notes.extend(cn_input.notes)
+    return [c for c in calls if options.all_variants or is_reportable(c)]
+
+
+def _copy_number_status(
+    cn_inputs: Sequence[CopyNumberInput],
+    cn_calls: Sequence[CopyNumberCall],
+    tumour_fraction: float | None,
+    options: RunOptions,
+) -> str:
+    if not cn_inputs:
+        return "not assessed (no copy-number input)"
+    from egfr_annot.copy_number import copy_number_informative
+
+    if any(c.state == "amplification" and c.filter == "PASS" for c in cn_calls):
+        return "informative (amplification detected)"
+    informative, text = copy_number_informative(tumour_fraction, options.copy_number)
+    return f"informative: {text}" if informative else f"non_informative: {text}"
+
+
+def _sample_level_finding(sample: str, build: Build, match: RuleMatch) -> Finding:
+    return Finding(
+        sample=sample,
+        build=build,
+        call=None,
+        allele=None,
+        consequence=None,
+        copy_number=None,
+        match=match,
+    )
+
+
+def _rechallenge_block(
+    status: str, findings: Sequence[Finding], matcher: Matcher
+) -> tuple[tuple[str, str], ...]:
+    from egfr_annot.verdict import finding_label
+
+    evidence = matcher.rechallenge_evidence()
+    if status == "resistance_detected":
+        against = [finding_label(f) for f in findings if f.passed and f.resistance == "yes"]
+        return (
+            ("summary", "argues against anti-EGFR rechallenge: " + ", ".join(against)),
+            ("evidence", evidence.text),
+        )
+    if status == "not_detected":
+        strategies = "; ".join(s.label for s in matcher.no_driver_strategies())
+        return (
+            ("summary", "no resistance alteration detected: " + evidence.summary),
+            ("evidence", evidence.text),
+            ("no_driver_strategies", strategies),
+        )
+    return (
+        ("summary", "not assessable: no evidence of tumour DNA in the sample"),
+        ("evidence", evidence.text),
+    )
+
+
+def default_prefix(path: str) -> str:
+    """The input's name without ``.vcf(.gz)``/``.bcf``, in the current directory."""
+    name = "stdin" if path == "-" else os.path.basename(path)
+    for suffix in (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".gz"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name

@@ -1,0 +1,157 @@
+"""Per-sample verdict: status, tumour-fraction estimate and the rechallenge block.
+
+A plasma negative is never a plain "negative" (ESMO Precision Medicine Working Group
+recommendations on ctDNA assays, Pascual et al., Ann Oncol 2022: a negative liquid biopsy is
+only informative when the sample shows tumour DNA). Three states:
+
+``resistance_detected``
+    at least one reportable alteration with resistance ``yes`` that passed the caller's filters
+    (FILTER ``PASS`` or ``.``) and the VAF / alt-read thresholds.
+``not_detected``
+    none of those, AND the sample shows tumour DNA: a passing somatic variant with
+    VAF >= ``TumourEvidenceThresholds.min_vaf`` (default 1 %) outside clonal-haematopoiesis (CH)
+    genes, or a user-given tumour fraction >= ``min_tumour_fraction`` (default 2 %).
+``non_informative``
+    no evidence of tumour DNA (empty or header-only VCF, only very low-VAF or CH calls).
+
+Why 1 % VAF: a tumour fraction of about 2 % puts a clonal heterozygous resistance mutation near 1 %
+VAF, roughly 5-10x the limit of detection typical of ctDNA panels (0.1-0.2 %), so its absence means
+something. Below that, absence is not evidence of absence.
+
+Tumour fraction: the user's value, else 2 x the highest eligible somatic VAF (heterozygous,
+copy-neutral assumption), capped at 1. Not eligible: CH genes (DNMT3A, TET2, ASXL1, PPM1D, ...;
+TP53 below ``ch_tp53_max_vaf``), germline-range VAFs in tumour-only files (>= ``germline_min_vaf``),
+FCGR germline polymorphisms, and calls that failed filters or thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from egfr_annot.records import Finding, Status, TumourFraction
+
+
+@dataclass(frozen=True, slots=True)
+class TumourEvidenceThresholds:
+    min_vaf: float = 0.01
+    min_tumour_fraction: float = 0.02
+    ch_tp53_max_vaf: float = 0.02
+    germline_min_vaf: float = 0.35
+    # A KRAS/NRAS call below this VAF with no other tumour evidence gets a note (possible
+    # artefact or CH-like low-level clone; confirm before acting on it).
+    low_ras_vaf: float = 0.005
+
+
+CH_GENES: frozenset[str] = frozenset(
+    {"DNMT3A", "TET2", "ASXL1", "PPM1D", "JAK2", "SF3B1", "SRSF2", "U2AF1", "CBL", "GNB1",
+     "GNAS", "IDH1", "IDH2", "CHEK2", "ATM", "BCOR", "BCORL1", "STAG2", "ZRSR2", "RAD21"}
+)
+GERMLINE_POLYMORPHISM_GENES: frozenset[str] = frozenset({"FCGR2A", "FCGR3A"})
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceCall:
+    """A passing call usable as tumour-DNA evidence: gene label and VAF."""
+
+    gene: str
+    label: str  # "TP53 17:7577120 C>T" or "KRAS p.G12D"
+    vaf: float
+
+
+def estimate_tumour_fraction(
+    evidence: Iterable[EvidenceCall],
+    *,
+    user_value: float | None,
+    paired_normal: bool,
+    thresholds: TumourEvidenceThresholds,
+) -> tuple[TumourFraction, EvidenceCall | None]:
+    """The tumour fraction and the call it was derived from (None when user-given or none)."""
+    if user_value is not None:
+        return TumourFraction(user_value, "user (--tumor-fraction)"), None
+    best: EvidenceCall | None = None
+    for call in evidence:
+        if not eligible_for_tumour_fraction(call, paired_normal, thresholds):
+            continue
+        if best is None or (call.vaf, call.label) > (best.vaf, best.label):
+            best = call
+    if best is None:
+        return TumourFraction(None, "none: no eligible somatic variant"), None
+    value = min(1.0, 2.0 * best.vaf)
+    return (
+        TumourFraction(round(value, 6), f"2 x max somatic VAF ({best.label}, VAF {_pct(best.vaf)})"),
+        best,
+    )
+
+
+def eligible_for_tumour_fraction(
+    call: EvidenceCall, paired_normal: bool, thresholds: TumourEvidenceThresholds
+) -> bool:
+    if call.gene in CH_GENES or call.gene in GERMLINE_POLYMORPHISM_GENES:
+        return False
+    if call.gene == "TP53" and call.vaf < thresholds.ch_tp53_max_vaf:
+        return False
+    return paired_normal or call.vaf < thresholds.germline_min_vaf
+
+
+def decide_status(
+    findings: Sequence[Finding],
+    tumour_fraction: TumourFraction,
+    *,
+    user_tumour_fraction: float | None,
+    thresholds: TumourEvidenceThresholds,
+    evidence_call: EvidenceCall | None,
+) -> tuple[Status, str]:
+    """Status and a one-line reason a clinician can read."""
+    resistant = [f for f in findings if f.passed and f.resistance == "yes"]
+    if resistant:
+        names = ", ".join(finding_label(f) for f in resistant)
+        return "resistance_detected", f"resistance alteration(s) detected: {names}"
+    if user_tumour_fraction is not None:
+        if user_tumour_fraction >= thresholds.min_tumour_fraction:
+            return (
+                "not_detected",
+                f"no resistance alteration detected; tumour fraction {_pct(user_tumour_fraction)} "
+                f"(user) >= {_pct(thresholds.min_tumour_fraction)}",
+            )
+        return (
+            "non_informative",
+            f"no resistance alteration detected, but tumour fraction {_pct(user_tumour_fraction)} "
+            f"(user) < {_pct(thresholds.min_tumour_fraction)}: a negative result is not informative",
+        )
+    if evidence_call is not None and evidence_call.vaf >= thresholds.min_vaf:
+        return (
+            "not_detected",
+            f"no resistance alteration detected; tumour DNA evident ({evidence_call.label}, "
+            f"VAF {_pct(evidence_call.vaf)} >= {_pct(thresholds.min_vaf)})",
+        )
+    if tumour_fraction.value is None:
+        reason = "no somatic variant usable as tumour-DNA evidence"
+    else:
+        reason = (
+            f"highest eligible somatic VAF {_pct(tumour_fraction.value / 2)} "
+            f"< {_pct(thresholds.min_vaf)}"
+        )
+    return (
+        "non_informative",
+        f"no resistance alteration detected, but {reason}: a negative plasma result cannot "
+        "exclude resistance (consider tissue testing or a repeat sample)",
+    )
+
+
+def finding_label(finding: Finding) -> str:
+    """Short human label: ``KRAS p.G12D`` / ``MET amplification`` / ``KRAS c.111+1G>A``."""
+    if finding.copy_number is not None:
+        cls = finding.match.alteration_class if finding.match else finding.copy_number.state
+        return f"{finding.copy_number.gene} {cls}" if finding.copy_number.gene not in cls else cls
+    if finding.consequence is not None:
+        c = finding.consequence
+        return f"{c.gene} {c.hgvsp_short or c.hgvsc}"
+    if finding.match is not None:
+        return finding.match.alteration_class
+    return "alteration"
+
+
+def _pct(value: float) -> str:
+    text = f"{100 * value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"

@@ -1,0 +1,56 @@
+"""The CLI shell: version, help, usage errors (one line, exit 2, no traceback)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from egfr_annot import __version__
+from egfr_annot.resources import kb_version
+
+
+def run_cli(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "egfr_annot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_version_prints_tool_and_kb_versions() -> None:
+    proc = run_cli("--version")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"egfr-annot {__version__}"
+    assert lines[1] == f"knowledge-base {kb_version()}"
+    assert kb_version() != "unknown"
+
+
+def test_help_lists_commands() -> None:
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    assert "run" in proc.stdout and "catalog" in proc.stdout
+
+
+def test_missing_input_is_one_line_usage_error(tmp_path) -> None:
+    proc = run_cli("run", str(tmp_path / "nope.vcf"), cwd=str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"egfr-annot: error: {tmp_path / 'nope.vcf'}: no such file"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_option_value_exits_2(tmp_path) -> None:
+    vcf = tmp_path / "x.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+    proc = run_cli("run", str(vcf), "--min-vaf", "1.5", cwd=str(tmp_path))
+    assert proc.returncode == 2
+    assert "--min-vaf must be a fraction between 0 and 1" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_build_choice_exits_2(tmp_path) -> None:
+    proc = run_cli("run", "x.vcf", "--build", "hg19", cwd=str(tmp_path))
+    assert proc.returncode == 2
+    assert "hg19" in proc.stderr
