@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from egfr_annot import __version__
 from egfr_annot.errors import EgfrAnnotError
@@ -327,3 +328,111 @@ def progress_printer(stream: object = None) -> Callable[[int, int, int], None]:
             out.flush()
 
     return report
+
+
+# ----------------------------------------------------------------------------------------------
+# annotate and keep the results (issue #10: ``track`` needs the SampleResults, not only files)
+# ----------------------------------------------------------------------------------------------
+# A module-level callable (picklable by reference) run in the worker after a sample is annotated,
+# with the entry, its results *before* renaming (VCF column names) and the worker's resources.
+SampleInspector = Callable[[SheetEntry, Sequence[SampleResult], Resources, RunOptions], object]
+
+
+@dataclass(frozen=True)
+class AnnotatedSample:
+    """One sheet entry after annotation: its results named after the sheet (``name_results``),
+    what the inspector returned, or the error that stopped it."""
+
+    index: int
+    entry: SheetEntry
+    results: tuple[SampleResult, ...]
+    extra: object | None
+    error: str | None
+
+
+def annotate_samples(
+    entries: Sequence[SheetEntry],
+    options: BatchOptions,
+    resources: Resources,
+    *,
+    inspect: SampleInspector | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> list[AnnotatedSample]:
+    """Annotate every entry in the process pool, write its per-sample outputs to
+    ``OUT/samples/<id>.*`` (as ``run_batch`` does, without ``--resume`` records) and return the
+    results in entry order. Like ``run_batch``, one bad sample never stops the others: its error
+    is returned. ``options.resume`` is ignored (the results are needed, not only the files)."""
+    (options.out_dir / SAMPLES_SUBDIR).mkdir(parents=True, exist_ok=True)
+    tasks = [(i, entry, options, inspect) for i, entry in enumerate(entries)]
+    done: list[AnnotatedSample] = []
+    failed = 0
+    for item in _map_tasks(_annotate_task, tasks, options.workers, resources):
+        done.append(item)
+        failed += item.error is not None
+        if progress is not None:
+            progress(len(done), len(entries), failed)
+    done.sort(key=lambda a: a.index)
+    return done
+
+
+def _map_tasks(
+    func: Callable[[Any], AnnotatedSample],
+    tasks: Sequence[Any],
+    workers: int,
+    resources: Resources,
+) -> Iterator[AnnotatedSample]:
+    # Same pool set-up as _map (resources inherited on fork, loaded once per worker on spawn).
+    if workers <= 1 or len(tasks) <= 1:
+        _init_worker(resources, None)
+        for task in tasks:
+            yield func(task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    context: BaseContext
+    initargs: tuple[Resources | None, str | None]
+    if "fork" in multiprocessing.get_all_start_methods():
+        resources.preload()
+        context = multiprocessing.get_context("fork")
+        initargs = (resources, None)
+    else:  # pragma: no cover - platforms without fork
+        context = multiprocessing.get_context("spawn")
+        initargs = (None, str(resources.annotations_dir))
+    chunksize = max(1, min(32, len(tasks) // (workers * 8)))
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=initargs
+    ) as pool:
+        yield from pool.map(func, tasks, chunksize=chunksize)
+
+
+def _annotate_task(
+    task: tuple[int, SheetEntry, BatchOptions, SampleInspector | None],
+) -> AnnotatedSample:
+    index, entry, options, inspect = task
+    resources = _WORKER["resources"]
+    assert isinstance(resources, Resources)
+    prefix = str(options.out_dir / SAMPLES_SUBDIR / entry.sample)
+    try:
+        run_options = replace(
+            options.run,
+            tumour_fraction=entry.tumour_fraction
+            if entry.tumour_fraction is not None
+            else options.run.tumour_fraction,
+            cnv_paths=(entry.cnv,) if entry.cnv else options.run.cnv_paths,
+        )
+        raw = annotate_input(entry.vcf, run_options, resources)
+        extra = inspect(entry, raw, resources, run_options) if inspect is not None else None
+        results = name_results(raw, entry.sample)
+        context = ReportContext(
+            __version__, resources.kb_version, (entry.vcf,), resources.annotations_dir
+        )
+        write_outputs(prefix, results, options.formats, context)
+        return AnnotatedSample(index, entry, tuple(results), extra, None)
+    except EgfrAnnotError as err:
+        return AnnotatedSample(index, entry, (), None, str(err))
+    except Exception as err:  # noqa: BLE001 - one bad sample never stops the others
+        return AnnotatedSample(
+            index, entry, (), None, f"internal error: {type(err).__name__}: {err}"
+        )

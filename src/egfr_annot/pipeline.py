@@ -38,6 +38,7 @@ from egfr_annot.verdict import (
     TumourEvidenceThresholds,
     decide_status,
     estimate_tumour_fraction,
+    excluded_evidence,
 )
 
 if TYPE_CHECKING:
@@ -467,6 +468,7 @@ def _sample_result(
     counts: ReadCounts,
     provenance: Provenance,
 ) -> SampleResult:
+    evidence = list(evidence)
     tumour_fraction, evidence_call = estimate_tumour_fraction(
         evidence,
         user_value=options.tumour_fraction,
@@ -501,6 +503,7 @@ def _sample_result(
         user_tumour_fraction=options.tumour_fraction,
         thresholds=options.evidence,
         evidence_call=evidence_call,
+        excluded=excluded_evidence(evidence, paired, options.evidence),
     )
     ras_low = [
         f

@@ -87,11 +87,34 @@ def estimate_tumour_fraction(
 def eligible_for_tumour_fraction(
     call: EvidenceCall, paired_normal: bool, thresholds: TumourEvidenceThresholds
 ) -> bool:
-    if call.gene in CH_GENES or call.gene in GERMLINE_POLYMORPHISM_GENES:
-        return False
+    return exclusion_reason(call, paired_normal, thresholds) is None
+
+
+def exclusion_reason(
+    call: EvidenceCall, paired_normal: bool, thresholds: TumourEvidenceThresholds
+) -> str | None:
+    """Why a passing call is not used as tumour-DNA evidence (None when it is used)."""
+    if call.gene in CH_GENES:
+        return "clonal-haematopoiesis gene"
+    if call.gene in GERMLINE_POLYMORPHISM_GENES:
+        return "germline polymorphism"
     if call.gene == "TP53" and call.vaf < thresholds.ch_tp53_max_vaf:
-        return False
-    return paired_normal or call.vaf < thresholds.germline_min_vaf
+        return f"TP53 below {_pct(thresholds.ch_tp53_max_vaf)}: possible clonal haematopoiesis"
+    if not paired_normal and call.vaf >= thresholds.germline_min_vaf:
+        return "germline-range VAF in a tumour-only sample"
+    return None
+
+
+def excluded_evidence(
+    evidence: Iterable[EvidenceCall], paired_normal: bool, thresholds: TumourEvidenceThresholds
+) -> list[str]:
+    """``label (VAF x%: reason)`` for every call left out of the tumour-fraction estimate."""
+    out = []
+    for call in sorted(evidence, key=lambda c: (-c.vaf, c.label)):
+        reason = exclusion_reason(call, paired_normal, thresholds)
+        if reason is not None:
+            out.append(f"{call.label} (VAF {_pct(call.vaf)}: {reason})")
+    return out
 
 
 def decide_status(
@@ -101,6 +124,7 @@ def decide_status(
     user_tumour_fraction: float | None,
     thresholds: TumourEvidenceThresholds,
     evidence_call: EvidenceCall | None,
+    excluded: Sequence[str] = (),
 ) -> tuple[Status, str]:
     """Status and a one-line reason a clinician can read."""
     resistant = [f for f in findings if f.passed and f.resistance == "yes"]
@@ -127,6 +151,8 @@ def decide_status(
         )
     if tumour_fraction.value is None:
         reason = "no somatic variant usable as tumour-DNA evidence"
+        if excluded:
+            reason += " (not used: " + "; ".join(excluded) + ")"
     else:
         reason = (
             f"highest eligible somatic VAF {_pct(tumour_fraction.value / 2)} "
