@@ -220,7 +220,7 @@ class Annotator:
             return cached
         m = self._minimal(chrom, pos, ref, alt)
         m = self._left_align(m)
-        allele = self._to_vcf(m)
+        allele = self._to_vcf(m, pos, "" if ref in _EMPTY else ref.upper())
         if len(self._norm_cache) >= _CACHE_LIMIT:  # bounded: a WGS VCF must not fill memory
             self._norm_cache.clear()
         self._norm_cache[key] = allele
@@ -297,10 +297,13 @@ class Annotator:
             return MinimalAllele(m.chrom, start, end, seq, "")
         return MinimalAllele(m.chrom, start, end, "", seq)
 
-    def _to_vcf(self, m: MinimalAllele) -> Allele:
+    def _to_vcf(self, m: MinimalAllele, input_pos: int = 0, input_ref: str = "") -> Allele:
         if m.ref and m.alt:
             return Allele(self.build, m.chrom, m.start, m.ref, m.alt)
         anchor = self.reference.fetch(m.chrom, m.start - 1, m.start - 1)
+        if anchor is None and 0 <= m.start - 1 - input_pos < len(input_ref):
+            # Outside the bundled reference the input's own REF still holds the anchor base.
+            anchor = input_ref[m.start - 1 - input_pos]
         if anchor is None:  # anchor unknown: keep the empty allele (documented)
             if m.ref:
                 return Allele(self.build, m.chrom, m.start, m.ref, "")
