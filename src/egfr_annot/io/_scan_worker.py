@@ -1,0 +1,81 @@
+"""Child process that decompresses and scans a large VCF while the parent parses (issue #9).
+
+Run as ``python -m egfr_annot.io._scan_worker``: reads a JSON job from stdin (path, header line
+count, column count, merged regions, whether to look for spans, and the file descriptor to
+write to: an unlinked temporary file the parent reads behind it) and writes length-prefixed
+pickled messages:
+
+- ``("lines", [(line_no, raw_line, by_pos), ...])`` batches of panel lines, in file order;
+- ``("done", records_read, blank_lines, first_blank_line)`` at the end;
+- ``("error", line_or_None, problem)`` for a bad input (the parent raises InputError).
+
+Only this package's own messages travel over the pipe (pickle is safe here: both ends are
+egfr-annot). The parent owns the process and ends it if it stops reading early.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import struct
+import sys
+from typing import IO, Any
+
+BATCH_LINES = 512
+
+
+def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(struct.pack("<I", len(payload)))
+    out.write(payload)
+
+
+def run(job: dict[str, Any], out: IO[bytes]) -> int:
+    from egfr_annot.errors import InputError
+    from egfr_annot.io.regions import RegionSet
+    from egfr_annot.io.vcf_scan import LineScanner
+    from egfr_annot.io.vcf_stream import open_stream
+
+    try:
+        stream = open_stream(job["path"])
+        try:
+            for _ in range(job["header_lines"]):
+                if not stream.fh.readline():
+                    raise InputError(job["name"], None, "file changed while reading its header")
+            scanner = LineScanner(
+                stream,
+                first_line_no=job["header_lines"] + 1,
+                ncols=job["ncols"],
+                regions=RegionSet(tuple(r) for r in job["regions"]),
+                span_keys=job["span_keys"],
+                use_numpy=True,
+            )
+            batch: list[tuple[int, bytes, bool]] = []
+            for item in scanner.lines():
+                batch.append(item)
+                if len(batch) >= BATCH_LINES:
+                    _send(out, ("lines", batch))
+                    out.flush()
+                    batch = []
+            if batch:
+                _send(out, ("lines", batch))
+            _send(out, ("done", scanner.records_read, scanner.blank_lines,
+                        scanner.first_blank_line))
+        finally:
+            stream.close()
+    except InputError as err:
+        _send(out, ("error", err.line, err.problem))
+    out.flush()
+    return 0
+
+
+def main() -> int:
+    import os
+
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    with os.fdopen(job["out_fd"], "wb", buffering=1 << 20) as out:
+        return run(job, out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,466 @@
+"""Read any common caller's VCF: calls with VAF, ALT reads and depth, nothing lost (issue #5).
+
+Usage::
+
+    from egfr_annot.io.vcf import open_variants
+    from egfr_annot.io.regions import panel_region_set
+
+    with open_variants("tumour.vcf.gz", regions=panel_region_set("GRCh38", models)) as src:
+        print(src.header.tumour_samples, src.header.build_hint)
+        for call in src.calls():          # records.Call, one per tumour sample x ALT allele
+            ...
+        counts = src.counts               # records.ReadCounts: every record accounted for
+        segments = src.symbolic_records() # <DUP>/<DEL>/<CNV>/<AMP>... for the copy-number reader
+        blocks = src.reference_blocks()   # gVCF reference blocks with their depth
+
+Input: ``.vcf``, ``.vcf.gz`` (BGZF or plain gzip), ``.bcf`` or ``-`` (stdin); the format is
+decided by magic bytes. How records are reached:
+
+- *indexed* - a BGZF file with a current ``.tbi``/``.csi``, a RegionSet and ``use_index``: only
+  the regions are queried (pysam); ``records_read`` comes from the index's record counts.
+  ``Call.line`` is 0 (line numbers are unknown without reading the whole file).
+- *streamed* - everything else: decompressed in big blocks in a background thread; records
+  outside the regions are counted in C and never parsed (see ``vcf_scan``). Unsorted files work.
+- *BCF* - cyvcf2 (imported only then); each record is turned into its VCF text line and parsed
+  by the same code. ``Call.line`` is the line the record would have in ``bcftools view``.
+
+Accounting: ``records_read == records_in_panel + skipped["outside_panel"]``. Within the panel,
+record-level reasons (``gvcf_reference_block``, ``no_alt``, ``malformed_alt``,
+``copy_number_segment``) count records; allele-level reasons (``symbolic_allele``,
+``breakend``, ``spanning_deletion``, ``gvcf_non_ref_allele``, ``alt_equals_ref``,
+``normal_sample_only``, ``no_alt_support_in_tumour``) count ALT alleles that gave no call.
+
+Fatal (``InputError`` ``FILE:LINE: problem``) versus tolerable (a deduplicated warning with a
+count in ``ReadCounts.warnings``; the rest of the file is read):
+
+===================================================== ========= =================================
+problem                                               decision  checked on
+===================================================== ========= =================================
+missing file, directory, 0-byte file                  fatal     open
+truncated or corrupt gzip/BGZF data                   fatal     whole file (streamed)
+not a VCF (first line not ``##fileformat=VCF``/#CHROM) fatal     header
+missing ``#CHROM`` line, malformed ``#CHROM`` line,   fatal     header
+duplicate or empty sample names
+header line among the records (concatenated files)    fatal     every line (streamed)
+wrong number of columns (e.g. missing sample column)  fatal     every line (streamed)
+non-numeric POS, empty CHROM                          fatal     every line (streamed)
+CHROM with spaces, empty/invalid REF, empty ALT       fatal     panel records
+malformed ALT allele (``A/T``)                        skip+warn panel records (``malformed_alt``)
+undeclared INFO/FORMAT key                            warning   panel records
+non-UTF-8 bytes                                       warning   header, panel records (replaced)
+IUPAC code in REF                                     warning   panel records
+wrong value count for a Number=A/R field, VAF > 1     warning   panel records (value not used)
+blank lines, missing ``##fileformat``                 warning
+header-only VCF                                       valid     zero calls
+===================================================== ========= =================================
+
+In indexed mode only the queried records are checked (lines elsewhere are never read); a
+BGZF file without its end-of-file block is streamed instead, so truncation is always detected.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Literal
+
+from egfr_annot.errors import InputError
+from egfr_annot.io.build_detect import detect_build
+from egfr_annot.io.regions import RegionSet
+from egfr_annot.io.vcf_header import VcfHeader
+from egfr_annot.io.vcf_records import (
+    ReadTally,
+    RecordParser,
+    ReferenceBlock,
+    SymbolicRecord,
+)
+from egfr_annot.io.vcf_stream import (
+    OpenedStream,
+    display_name,
+    has_bgzf_eof,
+    open_stream,
+    read_header,
+)
+from egfr_annot.records import Call, ReadCounts
+
+__all__ = [
+    "VariantSource",
+    "VcfHeader",
+    "SymbolicRecord",
+    "ReferenceBlock",
+    "open_variants",
+    "detect_build",
+]
+
+ReadMode = Literal["streamed", "indexed", "bcf", "bcf-indexed"]
+# Files at least this large are scanned by a child process (its start-up costs ~0.1 s).
+SUBPROCESS_MIN_COMPRESSED = 16 << 20
+SUBPROCESS_MIN_PLAIN = 128 << 20
+SCAN_PROCESS_ENV = "EGFR_ANNOT_SCAN_PROCESS"
+
+
+def open_variants(
+    path: str | os.PathLike[str],
+    *,
+    regions: RegionSet | None = None,
+    sample: str | None = None,
+    normal: str | None = None,
+    use_index: bool = True,
+) -> VariantSource:
+    """Open a VCF/BCF and read its header (errors in the header are raised here).
+
+    Parameters
+    ----------
+    path:
+        ``.vcf``, ``.vcf.gz``, ``.bcf`` or ``"-"`` for standard input.
+    regions:
+        Only records in these regions are parsed (all records are still counted); ``None``
+        parses every record.
+    sample, normal:
+        Override the tumour sample (the only one that then gets calls) and the normal sample.
+        An unknown name raises :class:`~egfr_annot.errors.UsageError` listing the samples.
+    use_index:
+        Query a ``.tbi``/``.csi`` next to a BGZF file instead of streaming it.
+    """
+    return VariantSource(os.fspath(path), regions=regions, sample=sample, normal=normal,
+                         use_index=use_index)
+
+
+class VariantSource:
+    """An open VCF: ``header``, one pass of ``calls()``, then final ``counts``,
+    ``symbolic_records()`` and ``reference_blocks()``. Use as a context manager."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        regions: RegionSet | None,
+        sample: str | None,
+        normal: str | None,
+        use_index: bool,
+    ) -> None:
+        self.path = path
+        self.name = display_name(path)
+        self.regions = regions
+        self._tally = ReadTally()
+        self._state: Literal["new", "iterating", "done"] = "new"
+        self._buffer: list[Call] | None = None
+        self._index: str | None = None
+        self._index_total: int | None = None
+        self.read_mode_detail = ""
+        self._stream: OpenedStream | None = open_stream(path)
+        try:
+            if self._stream.is_bcf:
+                self.read_mode: ReadMode = "bcf"
+                self.header = self._bcf_header(sample, normal)
+                if use_index and regions is not None:
+                    self._choose_bcf_index()
+            else:
+                self.header, problems = read_header(self._stream, sample=sample, normal=normal)
+                for line, problem in problems:
+                    self._tally.warn(problem, line)
+                self.read_mode = "streamed"
+                if use_index and regions is not None:
+                    self._choose_index()
+        except BaseException:
+            self.close()
+            raise
+        self._parser = RecordParser(self.header, regions, self._tally)
+
+    # -- context manager ---------------------------------------------------------------------
+    def __enter__(self) -> VariantSource:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    # -- results -------------------------------------------------------------------------------
+    def calls(self) -> Iterator[Call]:
+        """One :class:`~egfr_annot.records.Call` per tumour sample x ALT allele of every record
+        in the regions, in file order (index order when indexed). Iterable once."""
+        if self._state == "new":
+            self._state = "iterating"
+            return self._generate()
+        if self._buffer is not None:
+            buffered, self._buffer = self._buffer, None
+            return iter(buffered)
+        raise RuntimeError("VariantSource.calls() can be iterated only once")
+
+    @property
+    def counts(self) -> ReadCounts:
+        """Final counts (reads the rest of the file first if ``calls()`` was not consumed)."""
+        self._complete()
+        return self._tally.to_counts()
+
+    def symbolic_records(self) -> tuple[SymbolicRecord, ...]:
+        """Records with symbolic ALTs/breakends and copy-number segments in the regions."""
+        self._complete()
+        return tuple(self._parser.symbolic)
+
+    def reference_blocks(self) -> tuple[ReferenceBlock, ...]:
+        """gVCF reference blocks in the regions, with their per-sample depth."""
+        self._complete()
+        return tuple(self._parser.reference_blocks)
+
+    @property
+    def how_read(self) -> str:
+        if self.read_mode == "indexed":
+            return f"indexed ({os.path.basename(self._index or '')}): only the regions were read"
+        if self.read_mode == "bcf-indexed":
+            return "BCF with .csi index (cyvcf2): only the regions were read"
+        if self.read_mode == "bcf":
+            return "BCF (cyvcf2), streamed"
+        return self.read_mode_detail or "streamed"
+
+    # -- internals -----------------------------------------------------------------------------
+    def _complete(self) -> None:
+        if self._state == "new":
+            self._buffer = list(self._generate())
+        elif self._state == "iterating":
+            raise RuntimeError("counts are final only after calls() has been consumed")
+
+    def _generate(self) -> Iterator[Call]:
+        self._state = "iterating"
+        try:
+            if self.read_mode == "indexed":
+                lines = self._indexed_lines()
+            elif self.read_mode in ("bcf", "bcf-indexed"):
+                lines = self._bcf_lines()
+            else:
+                lines = self._streamed_lines()
+            parse = self._parser.parse
+            warn = self._tally.warn
+            for line_no, raw, by_pos in lines:
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    warn("non-UTF-8 bytes in a record (replaced)", line_no)
+                    text = raw.decode("utf-8", "replace")
+                calls = parse(text, line_no, by_pos=by_pos)
+                if calls:
+                    yield from calls
+        finally:
+            self.close()
+        self._state = "done"
+
+    def _streamed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        from egfr_annot.io.vcf_scan import LineScanner, SubprocessScanner
+
+        assert self._stream is not None
+        span_keys = "END" in self.header.info or "SVLEN" in self.header.info
+        scanner: LineScanner | SubprocessScanner
+        if self._use_subprocess():
+            self._stream.close()
+            self._stream = None
+            assert self.regions is not None
+            scanner = SubprocessScanner(
+                self.path,
+                header_lines=self.header.n_header_lines,
+                ncols=len(self.header.columns),
+                regions=self.regions,
+                span_keys=span_keys,
+            )
+            self.read_mode_detail = "streamed by a scanning subprocess"
+        else:
+            scanner = LineScanner(
+                self._stream,
+                first_line_no=self.header.n_header_lines + 1,
+                ncols=len(self.header.columns),
+                regions=self.regions,
+                span_keys=span_keys,
+            )
+        yield from scanner.lines()
+        self._tally.records_read = scanner.records_read
+        if scanner.blank_lines:
+            self._tally.warn(f"{scanner.blank_lines} blank line(s) ignored",
+                             scanner.first_blank_line)
+
+    def _use_subprocess(self) -> bool:
+        """Scan in a child process for large files (decompression + scanning then overlap with
+        parsing here), except inside a multiprocessing worker (batch mode).
+        ``EGFR_ANNOT_SCAN_PROCESS=0``/``1`` forces it off/on."""
+        setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
+        if setting in ("0", "no", "off", "false") or self.regions is None or self.path == "-":
+            return False
+        if os.name != "posix" or not sys.executable:
+            return False  # the child inherits its output file descriptor (POSIX only)
+        if setting in ("1", "yes", "on", "true"):
+            return True
+        import multiprocessing
+
+        if multiprocessing.parent_process() is not None:
+            return False  # a batch worker: the pool already uses the cores
+        assert self._stream is not None
+        try:
+            size = os.path.getsize(self.path)
+        except OSError:
+            return False
+        limit = SUBPROCESS_MIN_COMPRESSED if self._stream.compression != "plain" \
+            else SUBPROCESS_MIN_PLAIN
+        return size >= limit
+
+    # indexed ---------------------------------------------------------------------------------
+    def _choose_index(self) -> None:
+        from egfr_annot.io.vcf_index import find_index, index_is_stale, index_record_count
+
+        assert self._stream is not None
+        if self.path == "-" or self._stream.compression != "bgzf":
+            return
+        index = find_index(self.path)
+        if index is None:
+            return
+        if index_is_stale(self.path, index):
+            self._tally.warn(f"index {os.path.basename(index)} is older than the file: not used "
+                             "(file streamed)", None)
+            return
+        if not has_bgzf_eof(self.path):
+            return  # streamed: truncation will be reported
+        total = index_record_count(index)
+        if total is None:
+            return
+        self._index, self._index_total, self.read_mode = index, total, "indexed"
+        self._stream.close()
+        self._stream = None
+
+    def _indexed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        from egfr_annot.io.vcf_index import tabix_lines
+
+        assert self._index is not None and self._index_total is not None and self.regions
+        self._tally.records_read = self._index_total
+        regions = self.regions
+        seen_spans: set[bytes] = set()
+        try:
+            for name, _start, _end, raw in tabix_lines(self.path, self._index, regions):
+                raw = raw.rstrip(b"\r\n")
+                pos = _pos_of(raw)
+                if pos is not None and regions.contains(name, pos):
+                    if _start <= pos <= _end:
+                        yield 0, raw, True
+                    continue  # its own region yields it
+                if raw in seen_spans:
+                    continue
+                seen_spans.add(raw)
+                yield 0, raw, False
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001 - htslib/pysam errors: one line for the user
+            raise InputError(self.name, None, f"cannot read through the index: {err}") from err
+
+    # BCF -------------------------------------------------------------------------------------
+    def _bcf_path(self) -> str:
+        assert self._stream is not None
+        return self._stream.spooled_path or self.path
+
+    def _bcf_header(self, sample: str | None, normal: str | None) -> VcfHeader:
+        assert self._stream is not None
+        if self._stream.compression == "bgzf" and not has_bgzf_eof(self._bcf_path()):
+            # htslib may stop silently at a truncation: refuse a BCF without its EOF block
+            raise InputError(self.name, None, "truncated BCF: the BGZF end-of-file block is "
+                             "missing")
+        try:
+            from cyvcf2 import VCF
+
+            vcf = VCF(self._bcf_path(), lazy=True)
+            raw_header = vcf.raw_header
+            vcf.close()
+        except Exception as err:  # noqa: BLE001
+            raise InputError(self.name, None, f"cannot read BCF: {err}") from err
+        text_stream = OpenedStream(io.BytesIO(raw_header.encode("utf-8")), "plain", False,
+                                   self.path)
+        header, problems = read_header(text_stream, sample=sample, normal=normal)
+        for line, problem in problems:
+            self._tally.warn(problem, line)
+        return header
+
+    def _choose_bcf_index(self) -> None:
+        from egfr_annot.io.vcf_index import index_is_stale, index_record_count
+
+        index = self.path + ".csi"
+        if self.path == "-" or not os.path.isfile(index):
+            return
+        if index_is_stale(self.path, index):
+            self._tally.warn(f"index {os.path.basename(index)} is older than the file: not used "
+                             "(file streamed)", None)
+            return
+        total = index_record_count(index)
+        if total is not None:
+            self._index, self._index_total, self.read_mode = index, total, "bcf-indexed"
+
+    def _bcf_indexed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        """Query a .csi-indexed BCF region by region (``Call.line`` is 0, as for tabix)."""
+        from cyvcf2 import VCF
+
+        assert self.regions is not None and self._index_total is not None
+        self._tally.records_read = self._index_total
+        regions = self.regions
+        seen_spans: set[str] = set()
+        try:
+            vcf = VCF(self._bcf_path(), lazy=True)
+            try:
+                names: dict[str, list[str]] = {}
+                for name in vcf.seqnames:
+                    chrom = regions.canonical(name)
+                    if chrom is not None:
+                        names.setdefault(chrom, []).append(name)
+                for chrom, start, end in regions.merged():
+                    for name in names.get(chrom, ()):
+                        for variant in vcf(f"{name}:{start}-{end}"):
+                            text = str(variant).rstrip("\n")
+                            pos = variant.POS
+                            if start <= pos <= end:
+                                yield 0, text.encode("utf-8"), True
+                            elif not regions.contains(name, pos) and text not in seen_spans:
+                                seen_spans.add(text)
+                                yield 0, text.encode("utf-8"), False
+            finally:
+                vcf.close()
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise InputError(self.name, None, f"cannot read BCF through its index: {err}") from err
+
+    def _bcf_lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        from cyvcf2 import VCF
+
+        if self.read_mode == "bcf-indexed":
+            yield from self._bcf_indexed_lines()
+            return
+
+        regions = self.regions
+        line_no = self.header.n_header_lines
+        try:
+            vcf = VCF(self._bcf_path(), lazy=True)
+            try:
+                for variant in vcf:
+                    line_no += 1
+                    chrom, pos = variant.CHROM, variant.POS
+                    if regions is None or regions.contains(chrom, pos):
+                        yield line_no, str(variant).rstrip("\n").encode("utf-8"), True
+                    elif regions.overlaps(chrom, pos, max(pos, variant.end)) and (
+                        variant.INFO.get("END") is not None
+                        or variant.INFO.get("SVLEN") is not None
+                    ):
+                        yield line_no, str(variant).rstrip("\n").encode("utf-8"), False
+            finally:
+                vcf.close()
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise InputError(self.name, line_no or None, f"cannot read BCF: {err}") from err
+        self._tally.records_read = line_no - self.header.n_header_lines
+
+
+def _pos_of(raw: bytes) -> int | None:
+    first = raw.find(b"\t")
+    second = raw.find(b"\t", first + 1)
+    field = raw[first + 1: second] if first >= 0 and second > first else b""
+    return int(field) if field.isdigit() else None

@@ -1,0 +1,317 @@
+"""Fast streaming of VCF data lines: find the panel's records in big decompressed blocks.
+
+Speed (issue #9): a record outside the panel costs no Python work of its own. Each block of
+~4 MiB (whole lines) is handled with a few C-level passes:
+
+1. ``count(b"\\n")`` counts the records exactly;
+2. ``count(b"\\t")`` checks the column count of every line at once (a mismatch sends that
+   block to a line-by-line check that names the bad line, and tolerates blank lines);
+3. one regex (built by :meth:`RegionSet.line_regex`) finds the lines whose CHROM and POS fall
+   in a panel region - only those lines are decoded and parsed - and, in the same pass, any
+   line with an empty CHROM or a non-numeric POS (fatal);
+4. only when the header declares INFO/END or INFO/SVLEN and the block contains them, a second
+   regex finds records on panel contigs that start before a region but reach into it
+   (gVCF blocks, CNV segments). An undeclared END is not looked for outside the regions.
+
+Every block starts with the newline that ended the previous block (a sentinel), so the
+regexes can anchor on a literal ``\\n``, which the regex engine skips to quickly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from egfr_annot.errors import InputError
+from egfr_annot.io.regions import RegionSet
+from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_block
+
+MAX_LINE: Final = 1 << 26  # 64 MiB without a newline: not a VCF
+# A line whose CHROM is empty or whose POS is not a number (any CHROM).
+_BAD_LINE_PATTERN: Final = r"\n(\t|[^\t\n]*\t(?![0-9]+\t))"
+_BAD_LINE = re.compile(_BAD_LINE_PATTERN.encode("ascii"))
+
+
+class LineScanner:
+    """Yields ``(line_no, raw_line, by_pos)`` for the records to parse, counting all records.
+
+    ``by_pos`` is False for records found only by their span (INFO/END, SVLEN); the parser
+    then decides whether the span overlaps a region. ``raw_line`` has no line end (a trailing
+    ``\\r`` is removed).
+    """
+
+    def __init__(
+        self,
+        stream: OpenedStream,
+        *,
+        first_line_no: int,
+        ncols: int,
+        regions: RegionSet | None,
+        span_keys: bool = True,
+        use_numpy: bool = False,
+    ) -> None:
+        self.stream = stream
+        self.name = display_name(stream.path)
+        self.base = first_line_no - 1  # lines before the first data line
+        self.ncols = ncols
+        self.tabs_per_line = ncols - 1
+        self.regions = regions
+        self.records_read = 0
+        self.blank_lines = 0
+        self.first_blank_line: int | None = None
+        self.span_keys = span_keys
+        # numpy counts newlines and tabs ~4x faster than bytes.count; worth its import time
+        # only for large files (the scanning subprocess uses it).
+        self._np = None
+        if use_numpy:
+            try:
+                import numpy
+
+                self._np = numpy
+            except ImportError:  # pragma: no cover - numpy comes with cyvcf2
+                self._np = None
+        if regions is not None:
+            # panel lines, or (group 1) a line with an empty CHROM / non-numeric POS
+            panel = regions.line_regex().pattern.decode("ascii")
+            self._panel = re.compile(
+                ("\n(?:" + panel[1:] + "|" + _BAD_LINE_PATTERN[2:] + ")").encode("ascii")
+            )
+            aliases = regions.alias_pattern()
+            self._span = re.compile(
+                (r"\n(?:" + aliases + r")\t([0-9]+)\t[^\n]*?(?:[\t;]END=([0-9]+)|"
+                 r"[\t;]SVLEN=-?([0-9]+))").encode("ascii")
+            )
+
+    # ------------------------------------------------------------------------------------------
+    def lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        carry = b"\n"
+        while True:
+            data = read_block(self.stream, READ_BLOCK, line=self.base + 1)
+            if not data:
+                break
+            data = carry + data
+            cut = data.rfind(b"\n")
+            if cut <= 0:
+                carry = data
+                if len(carry) > MAX_LINE:
+                    raise InputError(self.name, self.base + 1,
+                                     "line longer than 64 MiB: not a VCF text file")
+                continue
+            yield from self._block(data, cut + 1)
+            carry = data[cut:]
+        if len(carry) > 1:
+            data = carry + b"\n"
+            yield from self._block(data, len(data))
+
+    # ------------------------------------------------------------------------------------------
+    def _block(self, data: bytes, end: int) -> Iterator[tuple[int, bytes, bool]]:
+        """Lines of ``data[0:end]``: it starts with a sentinel ``\\n`` and ends with ``\\n``."""
+        if self._np is not None:
+            arr = self._np.frombuffer(data, dtype=self._np.uint8, count=end)
+            n_lines = int(self._np.count_nonzero(arr == 10)) - 1
+            n_tabs = int(self._np.count_nonzero(arr == 9))
+        else:
+            n_lines = data.count(b"\n", 0, end) - 1
+            n_tabs = data.count(b"\t", 0, end)
+        records = n_lines
+        if n_tabs != n_lines * self.tabs_per_line:
+            # blank lines, a wrong column count, a header line: find out line by line
+            records -= self._check_lines(data, end)
+
+        if self.regions is None:
+            bad = _BAD_LINE.search(data, 0, end)
+            if bad is not None:
+                self._bad_line(data, bad.start())
+            line_no = self.base
+            start = 1
+            while start < end:
+                stop = data.index(b"\n", start)
+                line_no += 1
+                line = data[start:stop]
+                if line and line != b"\r":
+                    yield line_no, _strip_cr(line), True
+                start = stop + 1
+        else:
+            offsets = []
+            for m in self._panel.finditer(data, 0, end):
+                if m.start(1) >= 0:  # not a panel line: a line with a bad CHROM/POS
+                    self._bad_line(data, m.start())
+                offsets.append(m.start())
+            spans: set[int] = set()
+            if self.span_keys and (data.find(b"END=", 0, end) >= 0
+                                   or data.find(b"SVLEN=", 0, end) >= 0):
+                panel_set = set(offsets)
+                for m in self._span.finditer(data, 0, end):
+                    off = m.start()
+                    if off in panel_set:
+                        continue
+                    chrom = data[off + 1: data.index(b"\t", off + 1)].decode("ascii", "replace")
+                    pos = int(m.group(1))
+                    stop = int(m.group(2)) if m.group(2) else pos + int(m.group(3))
+                    if stop >= pos and self.regions.overlaps(chrom, pos, stop):
+                        spans.add(off)
+                if spans:
+                    offsets = sorted(panel_set | spans)
+            line_no = self.base
+            prev = 0
+            for off in offsets:
+                line_no += data.count(b"\n", prev, off + 1)
+                prev = off + 1
+                stop = data.index(b"\n", off + 1)
+                yield line_no, _strip_cr(data[off + 1: stop]), off not in spans
+        self.base += n_lines
+        self.records_read += records
+
+    def _check_lines(self, data: bytes, end: int) -> int:
+        """Line-by-line check of a block whose tab count is off: raise for the first line
+        with the wrong number of columns; return the number of blank lines (tolerated)."""
+        line_no = self.base
+        blanks = 0
+        for line in data[1:end - 1].split(b"\n"):
+            line_no += 1
+            if line in (b"", b"\r"):
+                blanks += 1
+                if self.first_blank_line is None:
+                    self.first_blank_line = line_no
+                continue
+            if line.startswith(b"#"):
+                raise InputError(self.name, line_no, "header line among the records "
+                                 "(were two VCF files concatenated?)")
+            tabs = line.count(b"\t")
+            if tabs != self.tabs_per_line and not (self.ncols == 9 and tabs == 7):
+                raise InputError(self.name, line_no,
+                                 f"expected {self.ncols} tab-separated columns as in the #CHROM "
+                                 f"header line, found {tabs + 1}")
+        self.blank_lines += blanks
+        return blanks
+
+    def _bad_line(self, data: bytes, off: int) -> None:
+        """Raise for the line after ``data[off]`` (a newline): empty CHROM or non-numeric POS."""
+        line_no = self.base + data.count(b"\n", 0, off + 1)
+        stop = data.index(b"\n", off + 1)
+        line = data[off + 1: stop]
+        fields = line.split(b"\t")
+        if not fields[0]:
+            raise InputError(self.name, line_no, "empty CHROM column")
+        pos = fields[1] if len(fields) > 1 else b""
+        text = pos[:40].decode("utf-8", "replace")
+        raise InputError(self.name, line_no, f"POS {text!r} is not a number")
+
+
+def _strip_cr(line: bytes) -> bytes:
+    return line[:-1] if line.endswith(b"\r") else line
+
+
+class SubprocessScanner:
+    """The same job as :class:`LineScanner`, done by a child Python process
+    (``egfr_annot.io._scan_worker``) so that decompressing and scanning a large file runs in
+    parallel with parsing (and everything downstream) in this process. Same results, same
+    errors; used by ``vcf.py`` only for large files given by path."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        header_lines: int,
+        ncols: int,
+        regions: RegionSet,
+        span_keys: bool,
+    ) -> None:
+        self.path = path
+        self.name = display_name(path)
+        self.job = {
+            "path": path,
+            "name": self.name,
+            "header_lines": header_lines,
+            "ncols": ncols,
+            "regions": [[c, s, e, ""] for c, s, e in regions.merged()],
+            "span_keys": span_keys,
+        }
+        self.records_read = 0
+        self.blank_lines = 0
+        self.first_blank_line: int | None = None
+
+    def lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        import json
+        import os
+        import pickle
+        import struct
+        import subprocess
+        import sys
+        import tempfile
+        import time
+
+        import egfr_annot
+
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(egfr_annot.__file__)))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, env.get("PYTHONPATH", "")) if p
+        )
+        # The child writes its messages to an unlinked temporary file that this process reads
+        # behind it: neither side ever waits for the other (panel lines come in bursts in a
+        # sorted file, and a pipe would make the child wait while the parser catches up).
+        fd, tmp = tempfile.mkstemp(prefix="egfr-annot-scan-")
+        read_fd = os.open(tmp, os.O_RDONLY)
+        os.unlink(tmp)
+        job = dict(self.job, out_fd=fd)
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "egfr_annot.io._scan_worker"],
+                    stdin=subprocess.PIPE,
+                    stderr=errors,
+                    env=env,
+                    pass_fds=(fd,),
+                )
+            finally:
+                os.close(fd)
+            assert proc.stdin is not None
+            finished = False
+            try:
+                proc.stdin.write(json.dumps(job).encode("utf-8"))
+                proc.stdin.close()
+                buf = b""
+                child_done = False
+                while not finished:
+                    chunk = os.read(read_fd, 1 << 22)
+                    if not chunk:
+                        if child_done:
+                            break
+                        child_done = proc.poll() is not None  # drain once more after exit
+                        if not child_done:
+                            time.sleep(0.002)
+                        continue
+                    buf = buf + chunk if buf else chunk
+                    off = 0
+                    while len(buf) - off >= 4:
+                        (size,) = struct.unpack_from("<I", buf, off)
+                        if len(buf) - off - 4 < size:
+                            break
+                        message = pickle.loads(buf[off + 4: off + 4 + size])
+                        off += 4 + size
+                        kind = message[0]
+                        if kind == "lines":
+                            yield from message[1]
+                        elif kind == "done":
+                            _, self.records_read, self.blank_lines, self.first_blank_line = (
+                                message)
+                            finished = True
+                            break
+                        elif kind == "error":
+                            raise InputError(self.name, message[1], message[2])
+                    buf = buf[off:]
+                if not finished:
+                    proc.wait()
+                    errors.seek(0)
+                    detail = errors.read().decode("utf-8", "replace").strip().splitlines()
+                    raise RuntimeError(
+                        "the VCF scanning process ended unexpectedly "
+                        f"(exit code {proc.returncode}): {detail[-1] if detail else 'no message'}"
+                    )
+            finally:
+                os.close(read_fd)
+                if proc.poll() is None and not finished:
+                    proc.kill()
+                proc.wait()

@@ -1,0 +1,239 @@
+"""Opening a VCF byte stream and reading its header.
+
+The compression is decided by magic bytes, never by the file name: gzip/BGZF (``1f 8b``) is
+decompressed with python-isal in a background thread (big blocks, the GIL is released while
+inflating), plain text is read as is, and BCF (``BCF\\2`` after optional BGZF) is detected so the
+caller can hand it to cyvcf2. ``-`` reads standard input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import IO, Any, Final, Literal
+
+from egfr_annot.errors import InputError
+from egfr_annot.io.vcf_header import MANDATORY_COLUMNS, HeaderBuilder, VcfHeader
+
+Compression = Literal["plain", "gzip", "bgzf"]
+GZIP_MAGIC: Final = b"\x1f\x8b"
+BCF_MAGIC: Final = b"BCF\x02"
+READ_BLOCK: Final = 1 << 22  # 4 MiB decompressed per read
+MAX_HEADER_LINE: Final = 1 << 24  # a longer "header line" means binary garbage
+BGZF_EOF: Final = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
+@dataclass(slots=True)
+class OpenedStream:
+    """A decompressed binary stream positioned at the first byte, plus what it is."""
+
+    fh: IO[bytes]
+    compression: Compression
+    is_bcf: bool
+    path: str  # as given ("-" for stdin)
+    spooled_path: str | None = None  # stdin BCF copied to a temporary file
+
+    def close(self) -> None:
+        try:
+            self.fh.close()
+        finally:
+            if self.spooled_path:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.spooled_path)
+
+
+def display_name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def _is_bgzf(head: bytes) -> bool:
+    # gzip header with FEXTRA and a "BC" subfield (SAM/BAM spec, BGZF)
+    return len(head) >= 14 and head[3] & 4 != 0 and head[12:14] == b"BC"
+
+
+def open_stream(path: str) -> OpenedStream:
+    """Open ``path`` (or ``-``) and return a decompressed binary stream.
+
+    Raises
+    ------
+    InputError
+        The file cannot be opened, is empty, or its compressed data is corrupt at the start.
+    """
+    name = display_name(path)
+    try:
+        if path == "-":
+            stdin: Any = sys.stdin.buffer
+            raw: Any = stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)
+        else:
+            raw = open(path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed by OpenedStream
+        head = raw.peek(18)[:18]
+    except FileNotFoundError as err:
+        raise InputError(name, None, "no such file") from err
+    except IsADirectoryError as err:
+        raise InputError(name, None, "is a directory, not a VCF file") from err
+    except OSError as err:
+        raise InputError(name, None, f"cannot open: {err.strerror or err}") from err
+    if not head:
+        raw.close() if path != "-" else None
+        raise InputError(name, None, "empty file (0 bytes): not a VCF")
+    if head[:2] == GZIP_MAGIC:
+        from isal import igzip_threaded
+
+        compression: Compression = "bgzf" if _is_bgzf(head) else "gzip"
+        fh: Any = igzip_threaded.open(  # type: ignore[no-untyped-call]
+            raw, "rb", threads=1, block_size=1 << 21
+        )
+    else:
+        compression = "plain"
+        fh = raw
+    try:
+        first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    except Exception as err:  # noqa: BLE001 - any decompression error: not readable gzip
+        fh.close()
+        raise InputError(name, None,
+                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+    stream = OpenedStream(fh, compression, first == BCF_MAGIC, path)
+    if stream.is_bcf and path == "-":
+        stream = _spool_stdin_bcf(stream)
+    return stream
+
+
+def _spool_stdin_bcf(stream: OpenedStream) -> OpenedStream:
+    """cyvcf2 needs a file name: copy a BCF arriving on stdin to a temporary file."""
+    fd, tmp = tempfile.mkstemp(suffix=".bcf")
+    with os.fdopen(fd, "wb") as out:
+        while True:
+            block = read_block(stream, READ_BLOCK, line=None)
+            if not block:
+                break
+            out.write(block)
+    stream.fh.close()
+    return OpenedStream(open(tmp, "rb"), "plain", True, "-", spooled_path=tmp)  # noqa: SIM115
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err) or type(err).__name__
+    if isinstance(err, EOFError):
+        return f"the file ends too early ({text})"
+    return text
+
+
+def read_block(stream: OpenedStream, size: int, *, line: int | None) -> bytes:
+    """Read up to ``size`` decompressed bytes; decompression errors become InputError."""
+    try:
+        return stream.fh.read(size)
+    except Exception as err:  # noqa: BLE001 - isal/zlib raise several unrelated types
+        raise InputError(display_name(stream.path), line,
+                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+
+
+def _readline(stream: OpenedStream, line_no: int) -> bytes:
+    try:
+        return stream.fh.readline(MAX_HEADER_LINE)
+    except Exception as err:  # noqa: BLE001
+        raise InputError(display_name(stream.path), line_no,
+                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+
+
+def _decode_header_line(raw: bytes, builder: HeaderBuilder, line_no: int) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        builder.problems.append((line_no, "non-UTF-8 bytes in a header line (replaced)"))
+    return text.rstrip("\r\n")
+
+
+def read_header(
+    stream: OpenedStream,
+    *,
+    sample: str | None,
+    normal: str | None,
+) -> tuple[VcfHeader, list[tuple[int, str]]]:
+    """Read header lines up to and including ``#CHROM``; the stream is left at the first
+    record. Returns the header and the tolerable problems met (line, text)."""
+    name = display_name(stream.path)
+    builder = HeaderBuilder(name)
+    line_no = 0
+    while True:
+        raw = _readline(stream, line_no + 1)
+        if not raw:
+            if line_no == 0:
+                raise InputError(name, None, "empty file: not a VCF")
+            raise InputError(name, line_no, "no #CHROM header line before the end of the file")
+        line_no += 1
+        if line_no == 1 and not raw.startswith(b"#"):
+            raise InputError(name, 1, "not a VCF file (it does not start with '##fileformat=VCF')")
+        if not raw.endswith(b"\n") and len(raw) >= MAX_HEADER_LINE:
+            raise InputError(name, line_no, "header line too long: not a VCF file")
+        if raw.startswith(b"##"):
+            text = _decode_header_line(raw, builder, line_no)
+            if line_no == 1 and not text.startswith("##fileformat=VCF"):
+                raise InputError(name, 1,
+                                 "not a VCF file (first line is not '##fileformat=VCFv4.x')")
+            builder.add_meta(text, line_no)
+            continue
+        if raw.startswith(b"#"):
+            text = _decode_header_line(raw, builder, line_no)
+            if line_no == 1:
+                builder.problems.append((1, "no ##fileformat line (read as VCF anyway)"))
+            columns = _check_columns(text, name, line_no)
+            builder.n_lines = line_no
+            pseudo = _pseudo_sample(stream.path)
+            header = builder.finish(columns, sample=sample, normal=normal, pseudo_sample=pseudo)
+            if header.file_format is not None and not header.file_format.startswith("VCFv4"):
+                builder.problems.append((1, f"unexpected VCF version {header.file_format!r}"))
+            return header, builder.problems
+        raise InputError(name, line_no,
+                         "record before the #CHROM header line (the #CHROM line is missing)")
+
+
+def _check_columns(text: str, name: str, line_no: int) -> list[str]:
+    columns = text.split("\t")
+    if len(columns) < 8:
+        hint = " (columns must be separated by tabs)" if " " in text.strip() else ""
+        raise InputError(name, line_no, f"the #CHROM header line has {len(columns)} column(s), "
+                         f"VCF needs at least 8{hint}")
+    for expected, got in zip(MANDATORY_COLUMNS, columns, strict=False):
+        if got.upper() != expected:
+            raise InputError(name, line_no,
+                             f"the #CHROM header line has {got!r} where {expected!r} belongs")
+    if len(columns) > 8 and columns[8].upper() != "FORMAT":
+        raise InputError(name, line_no, f"column 9 of the #CHROM line is {columns[8]!r}, "
+                         "expected 'FORMAT'")
+    samples = columns[9:]
+    seen: set[str] = set()
+    for s in samples:
+        if not s.strip():
+            raise InputError(name, line_no, "empty sample name in the #CHROM header line")
+        if s in seen:
+            raise InputError(name, line_no, f"sample {s!r} appears twice in the #CHROM line")
+        seen.add(s)
+    return columns
+
+
+def _pseudo_sample(path: str) -> str:
+    if path == "-":
+        return "stdin"
+    base = os.path.basename(path)
+    for suffix in (".gz", ".bgz", ".vcf", ".bcf"):
+        if base.lower().endswith(suffix):
+            base = base[: -len(suffix)]
+    return base or "sample"
+
+
+def has_bgzf_eof(path: str) -> bool:
+    """Does a BGZF file end with the standard 28-byte EOF block (i.e. is not truncated)?"""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() < len(BGZF_EOF):
+                return False
+            fh.seek(-len(BGZF_EOF), os.SEEK_END)
+            return fh.read() == BGZF_EOF
+    except OSError:
+        return False

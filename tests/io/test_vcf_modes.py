@@ -1,0 +1,192 @@
+"""Same answers whatever the container: plain, gzip, BGZF, stdin, BCF, tabix/CSI index queries,
+the scanning subprocess for large files (issues #5, #9). Compression is detected by magic bytes,
+not by the file name."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reader_helpers import HOTSPOTS_37, REPO, VCF_DATA, read_all, real_vcf
+
+from egfr_annot.io.regions import RegionSet
+from egfr_annot.io.vcf import SCAN_PROCESS_ENV
+from egfr_annot.records import Call
+
+MUTECT2 = "gatk_mutect2_cfdna_unfiltered.vcf"
+REGIONS = RegionSet([("3", 178900000, 178950000, "PIK3CA"), ("2", 25900000, 25970000, "DNMT3A"),
+                     ("17", 1, 90_000_000, "chr17")])
+
+
+def _no_line(calls: list[Call]) -> list[Call]:
+    return [dataclasses.replace(c, line=0) for c in calls]
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} not installed")
+    return found
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> dict[str, Path]:
+    src = real_vcf(MUTECT2)
+    out: dict[str, Path] = {"plain": tmp_path / "m2.vcf"}
+    shutil.copy(src, out["plain"])
+    out["gzip"] = tmp_path / "m2.plain-gzip.vcf.gz"
+    out["gzip"].write_bytes(gzip.compress(src.read_bytes(), mtime=0))
+    out["bgzf"] = tmp_path / "m2.vcf.gz"
+    with out["bgzf"].open("wb") as fh:
+        subprocess.run([_tool("bgzip"), "-c", str(src)], check=True, stdout=fh)
+    out["misnamed"] = tmp_path / "m2.looks-plain.vcf"  # gzip content with a plain name
+    shutil.copy(out["bgzf"], out["misnamed"])
+    return out
+
+
+def test_plain_gzip_bgzf_and_misnamed_give_identical_results(copies: dict[str, Path]) -> None:
+    results = {k: read_all(p, regions=REGIONS, use_index=False) for k, p in copies.items()}
+    reference_calls, reference_counts, _ = results["plain"]
+    assert reference_calls
+    for calls, counts, _ in results.values():
+        assert calls == reference_calls and counts == reference_counts
+
+
+def test_stdin_plain_and_gzip(copies: dict[str, Path]) -> None:
+    expected, expected_counts, _ = read_all(copies["plain"], regions=REGIONS)
+    code = (
+        "import sys, pickle\n"
+        "from egfr_annot.io.vcf import open_variants\n"
+        "from egfr_annot.io.regions import RegionSet\n"
+        f"r = RegionSet({[(c, s, e, '') for c, s, e in REGIONS.merged()]!r})\n"
+        "with open_variants('-', regions=r) as src:\n"
+        "    calls = list(src.calls()); counts = src.counts\n"
+        "sys.stdout.buffer.write(pickle.dumps((calls, counts, src.header.tumour_samples)))\n"
+    )
+    import pickle
+
+    for key in ("plain", "gzip"):
+        proc = subprocess.run([sys.executable, "-c", code], stdin=copies[key].open("rb"),
+                              capture_output=True, check=True)
+        calls, counts, tumours = pickle.loads(proc.stdout)
+        assert calls == expected and counts == expected_counts and tumours == ("TUMOR",)
+
+
+@pytest.mark.parametrize("index_kind", ["tbi", "csi"])
+def test_index_queries_match_streaming(copies: dict[str, Path], index_kind: str) -> None:
+    bgzf = copies["bgzf"]
+    if index_kind == "tbi":
+        subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
+    else:
+        subprocess.run([_tool("bcftools"), "index", "-f", "-c", str(bgzf)], check=True)
+    streamed, streamed_counts, s_src = read_all(bgzf, regions=REGIONS, use_index=False)
+    indexed, indexed_counts, i_src = read_all(bgzf, regions=REGIONS)
+    assert (s_src.read_mode, i_src.read_mode) == ("streamed", "indexed")
+    assert _no_line(streamed) == indexed  # line numbers are unknown (0) when indexed
+    assert {c.line for c in indexed} == {0}
+    assert indexed_counts == streamed_counts  # records_read comes from the index statistics
+
+
+def test_overlapping_regions_give_each_record_once(copies: dict[str, Path]) -> None:
+    bgzf = copies["bgzf"]
+    subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
+    overlapping = RegionSet([("3", 178910000, 178920000, "a"), ("3", 178915000, 178930000, "b"),
+                             ("3", 178916838, 178916838, "c")])
+    indexed, counts, src = read_all(bgzf, regions=overlapping)
+    streamed, _, _ = read_all(bgzf, regions=overlapping, use_index=False)
+    assert src.read_mode == "indexed"
+    assert [c.pos for c in indexed] == [c.pos for c in streamed] == [178916838]
+    assert counts.records_in_panel == 1
+
+
+def test_stale_index_is_not_used(copies: dict[str, Path]) -> None:
+    bgzf = copies["bgzf"]
+    subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
+    index = Path(str(bgzf) + ".tbi")
+    os.utime(index, (1_000_000, 1_000_000))
+    _, counts, src = read_all(bgzf, regions=REGIONS)
+    assert src.read_mode == "streamed"
+    assert any("older than the file" in w for w in counts.warnings)
+
+
+def test_bcf_reads_like_the_vcf(tmp_path: Path) -> None:
+    src = real_vcf(MUTECT2)
+    bcf = tmp_path / "m2.bcf"
+    subprocess.run([_tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf), str(src)],
+                   check=True)
+    expected, expected_counts, _ = read_all(src, regions=REGIONS)
+    calls, counts, reader = read_all(bcf, regions=REGIONS)
+    assert reader.read_mode == "bcf"
+    assert _no_line(calls) == _no_line(expected)
+    assert counts.records_read == expected_counts.records_read
+    assert counts.records_in_panel == expected_counts.records_in_panel
+    subprocess.run([_tool("bcftools"), "index", "-c", str(bcf)], check=True)
+    indexed, indexed_counts, reader = read_all(bcf, regions=REGIONS)
+    assert reader.read_mode == "bcf-indexed"
+    assert indexed == _no_line(expected)
+    assert indexed_counts == expected_counts
+
+
+def test_truncated_bcf_is_refused(tmp_path: Path) -> None:
+    from egfr_annot.errors import InputError
+
+    bcf = tmp_path / "m2.bcf"
+    subprocess.run([_tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf),
+                    str(real_vcf(MUTECT2))], check=True)
+    bcf.write_bytes(bcf.read_bytes()[:-28])  # a complete stream without its EOF block
+    with pytest.raises(InputError, match="truncated BCF"):
+        read_all(bcf)
+
+
+@pytest.mark.parametrize("name", ["vcf2maf_test_strelka.vcf", MUTECT2,
+                                  "vardictjava_expected_vardict.simple.vcf"])
+def test_scanning_subprocess_gives_identical_results(name: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    regions = RegionSet(list(HOTSPOTS_37.intervals) + [("1", 1, 2_000_000, "chr1 start")])
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "0")
+    expected = read_all(real_vcf(name), regions=regions)[:2]
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    calls, counts, src = read_all(real_vcf(name), regions=regions)
+    assert src.read_mode_detail == "streamed by a scanning subprocess"
+    assert (calls, counts) == expected
+
+
+def test_scanning_subprocess_reports_input_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from egfr_annot.errors import InputError
+
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    with pytest.raises(InputError) as caught:
+        read_all(REPO / "tests" / "data" / "bad" / "wrong-column-count.vcf", regions=HOTSPOTS_37)
+    assert caught.value.line == 8
+
+
+def test_stopping_early_leaves_no_scanning_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from egfr_annot.io.vcf import open_variants
+
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    regions = RegionSet([("1", 1, 249_000_000, "chr1")])
+    with open_variants(real_vcf("vardictjava_expected_vardict.simple.vcf"),
+                       regions=regions) as src:
+        iterator = src.calls()
+        next(iterator)
+        iterator.close()  # the child is killed and reaped in the generator's finally block
+
+
+def test_import_does_not_load_heavy_modules() -> None:
+    code = ("import sys, egfr_annot.io.vcf, egfr_annot.io.regions\n"
+            "heavy = {'cyvcf2', 'pysam', 'numpy', 'polars', 'pandas'} & set(sys.modules)\n"
+            "print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_fixture_directory_files_all_read() -> None:
+    for path in sorted(VCF_DATA.glob("*.vcf")):
+        read_all(path)
