@@ -358,7 +358,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             hint = f"; it matches {other}: the file looks like {other}"
         raise BuildMismatchError(
             display_path,
-            first.line,
+            first.line or None,  # 0: indexed reads have no line numbers
             f"REF {first.ref} at {first.chrom}:{first.pos} does not match the {build} reference "
             f"({decision.source or 'build detection'}){hint}; use --build to override",
         )

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from track_helpers import run_cli
 from serial_builders import (
     CLEARING,
     CLEARING_COVERAGE,

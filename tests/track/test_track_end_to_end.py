@@ -7,7 +7,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import TrackRun, make_inputs, run_cli
+from track_helpers import TrackRun, make_inputs, run_cli
 from serial_builders import CLEARING, PERSISTING, expected_half_life, sites
 
 from egfr_annot.track.model import DISCLAIMER
