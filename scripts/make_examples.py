@@ -51,11 +51,26 @@ MARKERS = {
 }
 
 CONTIGS = {
-    "GRCh37": [("1", 249250621), ("2", 243199373), ("3", 198022430), ("5", 180915260),
-               ("7", 159138663), ("10", 135534747), ("12", 133851895), ("17", 81195210)],
-    "GRCh38": [("chr1", 248956422), ("chr2", 242193529), ("chr3", 198295559),
-               ("chr5", 181538259), ("chr7", 159345973), ("chr10", 133797422),
-               ("chr12", 133275309), ("chr17", 83257441)],
+    "GRCh37": [
+        ("1", 249250621),
+        ("2", 243199373),
+        ("3", 198022430),
+        ("5", 180915260),
+        ("7", 159138663),
+        ("10", 135534747),
+        ("12", 133851895),
+        ("17", 81195210),
+    ],
+    "GRCh38": [
+        ("chr1", 248956422),
+        ("chr2", 242193529),
+        ("chr3", 198295559),
+        ("chr5", 181538259),
+        ("chr7", 159345973),
+        ("chr10", 133797422),
+        ("chr12", 133275309),
+        ("chr17", 83257441),
+    ],
 }
 
 
@@ -81,8 +96,9 @@ class Placer:
         self.reference = ReferenceSequence(build)
         self.annotator = Annotator(build)
 
-    def coding_snv(self, gene: str, hgvsc: str, expect: str, vaf: float, depth: int,
-                   filter: str = "PASS") -> Variant:
+    def coding_snv(
+        self, gene: str, hgvsc: str, expect: str, vaf: float, depth: int, filter: str = "PASS"
+    ) -> Variant:
         m = re.fullmatch(r"c\.(\d+)([ACGT])>([ACGT])", hgvsc)
         assert m, hgvsc
         model = self.models[gene]
@@ -92,8 +108,17 @@ class Placer:
         ref, alt = (ref_c, alt_c) if model.strand == "+" else (revcomp(ref_c), revcomp(alt_c))
         return self._checked(Variant(model.chrom, pos, ref, alt, vaf, depth, expect, gene, filter))
 
-    def genomic(self, gene: str, pos: int, ref_len: int, alt: str, expect: str, vaf: float,
-                depth: int, filter: str = "PASS") -> Variant:
+    def genomic(
+        self,
+        gene: str,
+        pos: int,
+        ref_len: int,
+        alt: str,
+        expect: str,
+        vaf: float,
+        depth: int,
+        filter: str = "PASS",
+    ) -> Variant:
         """A variant at ``pos`` whose REF (``ref_len`` bases) is read from the reference."""
         chrom = self.models[gene].chrom
         ref = self.reference.fetch(chrom, pos, pos + ref_len - 1)
@@ -136,8 +161,14 @@ def sort_key(build: str, v: Variant) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------
 # dialects
 # ---------------------------------------------------------------------------------------------
-def mutect2_vcf(build: str, variants: list[Variant], cnv: list[tuple[str, int, int, float]],
-                tumour: str, normal: str, seed: int) -> str:
+def mutect2_vcf(
+    build: str,
+    variants: list[Variant],
+    cnv: list[tuple[str, int, int, float]],
+    tumour: str,
+    normal: str,
+    seed: int,
+) -> str:
     rng = random.Random(seed)
     ref_fasta = "Homo_sapiens_assembly38.fasta" if build == "GRCh38" else "human_g1k_v37.fasta"
     lines = [
@@ -173,14 +204,18 @@ def mutect2_vcf(build: str, variants: list[Variant], cnv: list[tuple[str, int, i
         nr = max(30, int(rng.gauss(v.depth * 0.6, v.depth * 0.05)))
         tlod = round(a * 2.9 + rng.uniform(0, 3), 2)
         af = f"{a / dp:.3e}"
-        body = (f"{contig_name(build, v.chrom)}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t.\t{v.filter}\t"
-                f"DP={dp + nr};TLOD={tlod}\tGT:AD:AF:DP\t0/1:{r},{a}:{af}:{dp}\t"
-                f"0/0:{nr},0:{1 / (nr + 2):.3e}:{nr}")
+        body = (
+            f"{contig_name(build, v.chrom)}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t.\t{v.filter}\t"
+            f"DP={dp + nr};TLOD={tlod}\tGT:AD:AF:DP\t0/1:{r},{a}:{af}:{dp}\t"
+            f"0/0:{nr},0:{1 / (nr + 2):.3e}:{nr}"
+        )
         records.append((sort_key(build, v), body))
     for chrom, start, end, cn in cnv:
         v = Variant(chrom, start, "N", "<DUP>", 0, 0, "", "")
-        body = (f"{contig_name(build, chrom)}\t{start}\t.\tN\t<DUP>\t.\tPASS\t"
-                f"SVTYPE=DUP;END={end}\tGT:CN\t0/1:{cn}\t0/0:2")
+        body = (
+            f"{contig_name(build, chrom)}\t{start}\t.\tN\t<DUP>\t.\tPASS\t"
+            f"SVTYPE=DUP;END={end}\tGT:CN\t0/1:{cn}\t0/0:2"
+        )
         records.append((sort_key(build, v), body))
     lines += [b for _, b in sorted(records)]
     return "\n".join(lines) + "\n"
@@ -195,8 +230,7 @@ def strelka_vcf(build: str, variants: list[Variant], seed: int) -> str:
         "##reference=file:///references/hs37d5.fa",
         '##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description="Somatic mutation">',
         '##INFO=<ID=QSS,Number=1,Type=Integer,Description="Quality score for any somatic snv">',
-        '##INFO=<ID=QSI,Number=1,Type=Integer,Description="Quality score for any somatic '
-        'variant">',
+        '##INFO=<ID=QSI,Number=1,Type=Integer,Description="Quality score for any somatic variant">',
         '##INFO=<ID=SGT,Number=1,Type=String,Description="Most likely somatic genotype">',
         '##INFO=<ID=DP,Number=1,Type=Integer,Description="Combined depth across samples">',
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth for tier1">',
@@ -223,10 +257,12 @@ def strelka_vcf(build: str, variants: list[Variant], seed: int) -> str:
         r, a, dp = reads(rng, v.vaf, v.depth)
         nr = max(30, int(rng.gauss(v.depth * 0.6, v.depth * 0.05)))
         if len(v.ref) == 1 and len(v.alt) == 1:
-            def counts(ref_n: int, alt_n: int) -> str:
-                c = {b: 0 for b in "ACGT"}
+
+            def counts(ref_n: int, alt_n: int, v: Variant = v) -> str:
+                c = dict.fromkeys("ACGT", 0)
                 c[v.ref], c[v.alt] = ref_n, alt_n
                 return ":".join(f"{c[b]},{c[b] + rng.randint(0, 3)}" for b in "ACGT")
+
             fmt = "DP:FDP:AU:CU:GU:TU"
             normal = f"{nr}:0:{counts(nr, 0)}"
             tumour = f"{dp}:{rng.randint(0, 4)}:{counts(r, a)}"
@@ -236,9 +272,13 @@ def strelka_vcf(build: str, variants: list[Variant], seed: int) -> str:
             normal = f"{nr}:{nr},{nr + 2}:0,0:1,1"
             tumour = f"{dp}:{r},{r + 3}:{a},{a + 1}:2,2"
             info = f"SOMATIC;QSI={min(200, a * 4)};SGT=ref->het;DP={dp + nr}"
-        records.append((sort_key(build, v),
-                        f"{v.chrom}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t.\t{v.filter}\t{info}\t{fmt}\t"
-                        f"{normal}\t{tumour}"))
+        records.append(
+            (
+                sort_key(build, v),
+                f"{v.chrom}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t.\t{v.filter}\t{info}\t{fmt}\t"
+                f"{normal}\t{tumour}",
+            )
+        )
     lines += [b for _, b in sorted(records)]
     return "\n".join(lines) + "\n"
 
@@ -254,7 +294,7 @@ def varscan_vcf(build: str, variants: list[Variant], seed: int) -> str:
         'mutation">',
         '##INFO=<ID=SS,Number=1,Type=String,Description="Somatic status of variant '
         '(0=Reference,1=Germline,2=Somatic,3=LOH, or 5=Unknown)">',
-        '##INFO=<ID=SPV,Number=1,Type=Float,Description="Fisher\'s Exact Test P-value of tumor+'
+        "##INFO=<ID=SPV,Number=1,Type=Float,Description=\"Fisher's Exact Test P-value of tumor+"
         'normal versus no variant for Somatic/LOH calls">',
         '##FILTER=<ID=str10,Description="Less than 10% or more than 90% of variant supporting '
         'reads on one strand">',
@@ -279,11 +319,15 @@ def varscan_vcf(build: str, variants: list[Variant], seed: int) -> str:
         rf = r // 2
         af = a // 2
         info = f"DP={dp + nr};SOMATIC;SS=2;SPV={10 ** -min(300, a):.4g}"
-        records.append((sort_key(build, v),
-                        f"{contig_name(build, v.chrom)}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t.\t{v.filter}"
-                        f"\t{info}\tGT:GQ:DP:RD:AD:FREQ:DP4\t0/0:.:{nr}:{nr}:0:0%:"
-                        f"{nr // 2},{nr - nr // 2},0,0\t0/1:.:{dp}:{r}:{a}:{freq}:"
-                        f"{rf},{r - rf},{af},{a - af}"))
+        records.append(
+            (
+                sort_key(build, v),
+                f"{contig_name(build, v.chrom)}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t.\t{v.filter}"
+                f"\t{info}\tGT:GQ:DP:RD:AD:FREQ:DP4\t0/0:.:{nr}:{nr}:0:0%:"
+                f"{nr // 2},{nr - nr // 2},0,0\t0/1:.:{dp}:{r}:{a}:{freq}:"
+                f"{rf},{r - rf},{af},{a - af}",
+            )
+        )
     lines += [b for _, b in sorted(records)]
     return "\n".join(lines) + "\n"
 
@@ -309,10 +353,14 @@ def lofreq_vcf(build: str, variants: list[Variant], seed: int) -> str:
     for v in variants:
         r, a, dp = reads(rng, v.vaf, v.depth)
         rf, af = r // 2, a // 2
-        records.append((sort_key(build, v),
-                        f"{contig_name(build, v.chrom)}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t"
-                        f"{min(3000, a * 9)}\t{v.filter}\tDP={dp};AF={a / dp:.6f};SB=0;"
-                        f"DP4={rf},{r - rf},{af},{a - af}"))
+        records.append(
+            (
+                sort_key(build, v),
+                f"{contig_name(build, v.chrom)}\t{v.pos}\t.\t{v.ref}\t{v.alt}\t"
+                f"{min(3000, a * 9)}\t{v.filter}\tDP={dp};AF={a / dp:.6f};SB=0;"
+                f"DP4={rf},{r - rf},{af},{a - af}",
+            )
+        )
     lines += [b for _, b in sorted(records)]
     return "\n".join(lines) + "\n"
 
@@ -331,8 +379,9 @@ def acquired_resistance(build: str) -> tuple[list[Variant], list[tuple[str, int,
         p.coding_snv("EGFR", "c.1476C>A", "p.S492R", 0.008, 4200),
         # decoys: synonymous at KRAS codon 13, intronic EGFR, a filtered PIK3CA E545K
         p.coding_snv("KRAS", "c.39C>T", "p.G13=", 0.004, 3400),
-        p.genomic("EGFR", p.models["EGFR"].exons[12].end + 40, 1, "T", "intron_variant",
-                  0.012, 2500),
+        p.genomic(
+            "EGFR", p.models["EGFR"].exons[12].end + 40, 1, "T", "intron_variant", 0.012, 2500
+        ),
         p.coding_snv("PIK3CA", "c.1633G>A", "p.E545K", 0.003, 2800, filter="weak_evidence"),
     ]
     # Plasma copy number 3.1 over MET (about 11 tumour copies at a tumour fraction near 16 %).
@@ -400,8 +449,10 @@ def cnvkit_cns(build: str, segments: list[tuple[str, int, int, float]]) -> str:
 
     lines = ["chromosome\tstart\tend\tgene\tlog2\tcn\tdepth\tprobes\tweight"]
     for chrom, start, end, cn in segments:
-        lines.append(f"{chrom}\t{start - 1}\t{end}\t-\t{math.log2(cn / 2):.4f}\t{round(cn)}"
-                     f"\t1250.5\t48\t41.2")
+        lines.append(
+            f"{chrom}\t{start - 1}\t{end}\t-\t{math.log2(cn / 2):.4f}\t{round(cn)}"
+            f"\t1250.5\t48\t41.2"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -446,8 +497,11 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         fresh = generate(Path(tmp))
-        differ = [p.name for p in fresh
-                  if p.suffix != ".tbi" and p.read_bytes() != (OUT / p.name).read_bytes()]
+        differ = [
+            p.name
+            for p in fresh
+            if p.suffix != ".tbi" and p.read_bytes() != (OUT / p.name).read_bytes()
+        ]
     if differ:
         print("differ from the generator: " + ", ".join(differ))
         return 1

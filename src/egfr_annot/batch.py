@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TextIO, TypeVar
 
 from egfr_annot import __version__
 from egfr_annot.errors import EgfrAnnotError
@@ -31,6 +31,9 @@ from egfr_annot.report.columns import ALTERATION_COLUMNS, SUMMARY_COLUMNS
 from egfr_annot.report.rows import tsv_line
 from egfr_annot.report.writers import ReportContext, output_path, write_outputs
 from egfr_annot.samplesheet import SheetEntry
+
+TaskT = TypeVar("TaskT")
+ResultT = TypeVar("ResultT")
 
 SAMPLES_SUBDIR = "samples"
 FAILURE_COLUMNS = ("sample", "vcf", "sheet_line", "error")
@@ -111,26 +114,7 @@ def run_batch(
 def _map(
     tasks: Sequence[tuple[int, SheetEntry, BatchOptions]], workers: int, resources: Resources
 ) -> Iterator[SampleOutcome]:
-    if workers <= 1 or len(tasks) <= 1:
-        _init_worker(resources, None)
-        for task in tasks:
-            yield _process(task)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" in multiprocessing.get_all_start_methods():
-        resources.preload()  # loaded once here; workers share it copy-on-write
-        context = multiprocessing.get_context("fork")
-        initargs: tuple[object, ...] = (resources, None)
-    else:  # pragma: no cover - platforms without fork
-        context = multiprocessing.get_context("spawn")
-        initargs = (None, str(resources.annotations_dir))
-    chunksize = max(1, min(32, len(tasks) // (workers * 8)))
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=initargs
-    ) as pool:
-        yield from pool.map(_process, tasks, chunksize=chunksize)
+    return _map_tasks(_process, tasks, workers, resources)
 
 
 def _process(task: tuple[int, SheetEntry, BatchOptions]) -> SampleOutcome:
@@ -142,24 +126,34 @@ def _process(task: tuple[int, SheetEntry, BatchOptions]) -> SampleOutcome:
         fingerprint = _fingerprint(entry, options, resources.kb_version)
         if options.resume and _is_complete(prefix, options.formats, fingerprint):
             return SampleOutcome(index, entry.sample, None, resumed=True)
-        run_options = replace(
-            options.run,
-            tumour_fraction=entry.tumour_fraction
-            if entry.tumour_fraction is not None
-            else options.run.tumour_fraction,
-            cnv_paths=(entry.cnv,) if entry.cnv else options.run.cnv_paths,
-        )
-        results = name_results(annotate_input(entry.vcf, run_options, resources), entry.sample)
-        context = ReportContext(
-            __version__, resources.kb_version, (entry.vcf,), resources.annotations_dir
-        )
-        write_outputs(prefix, results, options.formats, context)
+        _annotate_and_write(entry, options, resources, prefix)
         _write_done(prefix, fingerprint)
         return SampleOutcome(index, entry.sample, None)
     except EgfrAnnotError as err:
         return SampleOutcome(index, entry.sample, str(err))
     except Exception as err:  # noqa: BLE001 - one bad sample never stops the batch
         return SampleOutcome(index, entry.sample, f"internal error: {type(err).__name__}: {err}")
+
+
+def _annotate_and_write(
+    entry: SheetEntry, options: BatchOptions, resources: Resources, prefix: str
+) -> tuple[list[SampleResult], list[SampleResult], RunOptions]:
+    """Annotate one sheet entry with its own tumour fraction and CNV file and write its outputs;
+    returns the raw results (VCF column names), the named results and the options used."""
+    run_options = replace(
+        options.run,
+        tumour_fraction=entry.tumour_fraction
+        if entry.tumour_fraction is not None
+        else options.run.tumour_fraction,
+        cnv_paths=(entry.cnv,) if entry.cnv else options.run.cnv_paths,
+    )
+    raw = annotate_input(entry.vcf, run_options, resources)
+    results = name_results(raw, entry.sample)
+    context = ReportContext(
+        __version__, resources.kb_version, (entry.vcf,), resources.annotations_dir
+    )
+    write_outputs(prefix, results, options.formats, context)
+    return raw, results, run_options
 
 
 def name_results(results: Sequence[SampleResult], sample_id: str) -> list[SampleResult]:
@@ -200,9 +194,7 @@ def _is_complete(prefix: str, formats: Sequence[str], fingerprint: dict[str, obj
         recorded = json.loads(_done_path(prefix).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return recorded == fingerprint and all(
-        output_path(prefix, name).exists() for name in formats
-    )
+    return recorded == fingerprint and all(output_path(prefix, name).exists() for name in formats)
 
 
 def _write_done(prefix: str, fingerprint: dict[str, object]) -> None:
@@ -280,9 +272,7 @@ def prevalence_rows(
     status_col = SUMMARY_COLUMNS.index("status")
     statuses = Counter(r[status_col] for r in summary_rows)
     rows = []
-    for (cls, resistance), samples in sorted(
-        carriers.items(), key=lambda kv: (-len(kv[1]), kv[0])
-    ):
+    for (cls, resistance), samples in sorted(carriers.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         rows.append(_prevalence_row(cls, resistance, len(samples), n_samples))
     for status in ("resistance_detected", "not_detected", "non_informative"):
         rows.append(_prevalence_row(f"status: {status}", "", statuses.get(status, 0), n_samples))
@@ -299,7 +289,9 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}"
 
 
-def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float | None, float | None]:
+def wilson_interval(
+    k: int, n: int, z: float = 1.959963984540054
+) -> tuple[float | None, float | None]:
     """95 % Wilson score interval for a proportion k/n."""
     if n == 0:
         return None, None
@@ -310,16 +302,18 @@ def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def progress_printer(stream: object = None) -> Callable[[int, int, int], None]:
+def progress_printer(stream: TextIO | None = None) -> Callable[[int, int, int], None]:
     """A progress bar on a terminal, plain log lines otherwise."""
-    out = stream or sys.stderr
+    out: TextIO = stream or sys.stderr
     tty = hasattr(out, "isatty") and out.isatty()
 
     def report(done: int, total: int, failed: int) -> None:
         if tty:
             width = 30
             filled = width * done // max(total, 1)
-            out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({failed} failed)")
+            out.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({failed} failed)"
+            )
             if done == total:
                 out.write("\n")
             out.flush()
@@ -376,12 +370,13 @@ def annotate_samples(
 
 
 def _map_tasks(
-    func: Callable[[Any], AnnotatedSample],
-    tasks: Sequence[Any],
+    func: Callable[[TaskT], ResultT],
+    tasks: Sequence[TaskT],
     workers: int,
     resources: Resources,
-) -> Iterator[AnnotatedSample]:
-    # Same pool set-up as _map (resources inherited on fork, loaded once per worker on spawn).
+) -> Iterator[ResultT]:
+    """``func`` over ``tasks`` in entry order: in this process for one worker, else in one pool
+    (resources inherited on fork, loaded once per worker on spawn; never once per sample)."""
     if workers <= 1 or len(tasks) <= 1:
         _init_worker(resources, None)
         for task in tasks:
@@ -415,20 +410,8 @@ def _annotate_task(
     assert isinstance(resources, Resources)
     prefix = str(options.out_dir / SAMPLES_SUBDIR / entry.sample)
     try:
-        run_options = replace(
-            options.run,
-            tumour_fraction=entry.tumour_fraction
-            if entry.tumour_fraction is not None
-            else options.run.tumour_fraction,
-            cnv_paths=(entry.cnv,) if entry.cnv else options.run.cnv_paths,
-        )
-        raw = annotate_input(entry.vcf, run_options, resources)
+        raw, results, run_options = _annotate_and_write(entry, options, resources, prefix)
         extra = inspect(entry, raw, resources, run_options) if inspect is not None else None
-        results = name_results(raw, entry.sample)
-        context = ReportContext(
-            __version__, resources.kb_version, (entry.vcf,), resources.annotations_dir
-        )
-        write_outputs(prefix, results, options.formats, context)
         return AnnotatedSample(index, entry, tuple(results), extra, None)
     except EgfrAnnotError as err:
         return AnnotatedSample(index, entry, (), None, str(err))

@@ -43,11 +43,11 @@ from egfr_annot.verdict import (
 
 if TYPE_CHECKING:
     from egfr_annot.copy_number import CopyNumberThresholds
-    from egfr_annot.io.cnv import CopyNumberInput
-    from egfr_annot.io.vcf_records import SymbolicRecord
     from egfr_annot.genome.annotator import Annotator
     from egfr_annot.genome.models import TranscriptModel
+    from egfr_annot.io.cnv import CopyNumberInput
     from egfr_annot.io.regions import RegionSet
+    from egfr_annot.io.vcf_records import SymbolicRecord
     from egfr_annot.knowledge import KnowledgeBase, Matcher
 
 # SO terms that make a variant reportable by default: it changes the protein or a splice site.
@@ -97,9 +97,7 @@ class RunOptions:
         if self.min_alt_reads < 0:
             raise UsageError(f"--min-alt-reads must be >= 0, got {self.min_alt_reads}")
         if self.tumour_fraction is not None and not 0.0 < self.tumour_fraction <= 1.0:
-            raise UsageError(
-                f"--tumor-fraction must be in (0, 1], got {self.tumour_fraction}"
-            )
+            raise UsageError(f"--tumor-fraction must be in (0, 1], got {self.tumour_fraction}")
 
     def threshold_items(self) -> tuple[tuple[str, str], ...]:
         ev = self.evidence
@@ -160,7 +158,7 @@ class Resources:
     def regions(self, build: Build | None) -> RegionSet:
         """Panel transcripts (+ margin) and tumour-evidence genes; both builds when unknown."""
         if build not in self._regions:
-            from egfr_annot.io.regions import RegionSet, panel_region_set
+            from egfr_annot.io.regions import Interval, RegionSet, panel_region_set
 
             builds: Sequence[Build] = BUILDS if build is None else (build,)
             per_build = [
@@ -172,7 +170,7 @@ class Resources:
             # Germline alleles named by the knowledge base (FcgammaR genotypes; FCGR2A has no
             # transcript model) must reach the matcher too.
             alleles = [
-                (a.chrom, a.pos, a.pos + len(a.ref) - 1, a.gene)
+                Interval(a.chrom, a.pos, a.pos + len(a.ref) - 1, a.gene)
                 for a in self.knowledge.genomic_alleles
                 if a.build in builds
             ]
@@ -225,8 +223,10 @@ def decide_build_from_header(
         return BuildDecision(choice, f"--build {choice}", True)
     if header_evidence.startswith("conflict"):
         raise BuildMismatchError(
-            path, None, f"genome build evidence in the header disagrees ({header_evidence}); "
-            "use --build GRCh37 or --build GRCh38 to say which applies"
+            path,
+            None,
+            f"genome build evidence in the header disagrees ({header_evidence}); "
+            "use --build GRCh37 or --build GRCh38 to say which applies",
         )
     if header_build is not None:
         return BuildDecision(header_build, f"header: {header_evidence}", False)
@@ -351,7 +351,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
 
     if ref_mismatches and not decision.forced:
         first = ref_mismatches[0]
-        other = "GRCh37" if build == "GRCh38" else "GRCh38"
+        other: Build = "GRCh37" if build == "GRCh38" else "GRCh38"
         hint = ""
         other_annotator = resources.annotator(other)
         if other_annotator.ref_matches(first.chrom, first.pos, first.ref):
@@ -477,8 +477,9 @@ def _sample_result(
     )
     sample_findings = list(findings)
     notes: list[str] = []
-    cn_calls = _sample_copy_number(sample, cn_inputs, tumour_fraction.value, options, resources,
-                                   provenance.build, notes)
+    cn_calls = _sample_copy_number(
+        sample, cn_inputs, tumour_fraction.value, options, resources, provenance.build, notes
+    )
     for cn in cn_calls:
         matches = matcher.match_copy_number(cn)
         sample_findings.append(

@@ -1,7 +1,9 @@
-"""Typed records passed one way through the stages: read -> normalise -> annotate -> match -> report.
+"""Typed records passed one way through the stages:
+read -> normalise -> annotate -> match -> report.
 
 Every record is a frozen, slotted dataclass built at the edge of its stage. Missing values are
-``None``: never ``-1``, ``0`` or a sentinel string. Library objects (cyvcf2, pysam) never appear here.
+``None``: never ``-1``, ``0`` or a sentinel string. Library objects (cyvcf2, pysam) never appear
+here.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Call:
 
     ``chrom``/``pos``/``ref``/``alt`` are the input's own spelling (contig name as written,
     alleles upper-cased, VCF 1-based POS). ``vaf`` is a fraction in [0, 1]; ``vaf_source`` says
-    where it came from (e.g. ``FORMAT/AF``, ``FORMAT/AD``, ``FORMAT/FREQ``, ``Strelka tier1 TIR/TAR``).
+    where it came from (e.g. ``FORMAT/AF``, ``FORMAT/AD``, ``FORMAT/FREQ``,
+    ``Strelka tier1 TIR/TAR``).
     ``line`` is the 1-based line number in the (decompressed) input, for traceability.
     """
 
@@ -130,7 +133,11 @@ class Consequence:
 
     @property
     def exon_number(self) -> int | None:
-        return int(self.exon.split("/")[0]) if self.exon and "-" not in self.exon.split("/")[0] else None
+        return (
+            int(self.exon.split("/")[0])
+            if self.exon and "-" not in self.exon.split("/")[0]
+            else None
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,8 +214,10 @@ class Finding:
 
     @property
     def passed(self) -> bool:
-        flt = self.call.filter if self.call is not None else (
-            self.copy_number.filter if self.copy_number is not None else "PASS"
+        flt = (
+            self.call.filter
+            if self.call is not None
+            else (self.copy_number.filter if self.copy_number is not None else "PASS")
         )
         return flt in ("PASS", ".")
 

@@ -139,9 +139,7 @@ def _date(sheet: Path, line: int, value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(
-            sheet, line, f"date {value!r} is not an ISO date (YYYY-MM-DD)"
-        ) from None
+        raise InputError(sheet, line, f"date {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def entries_from_paths(patterns: Sequence[str]) -> list[SheetEntry]:
@@ -150,7 +148,8 @@ def entries_from_paths(patterns: Sequence[str]) -> list[SheetEntry]:
     for pattern in patterns:
         if os.path.isdir(pattern):
             files.extend(
-                str(p) for p in sorted(Path(pattern).iterdir())
+                str(p)
+                for p in sorted(Path(pattern).iterdir())
                 if p.is_file() and p.name.endswith(VCF_SUFFIXES)
             )
         else:

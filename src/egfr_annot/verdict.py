@@ -44,8 +44,28 @@ class TumourEvidenceThresholds:
 
 
 CH_GENES: frozenset[str] = frozenset(
-    {"DNMT3A", "TET2", "ASXL1", "PPM1D", "JAK2", "SF3B1", "SRSF2", "U2AF1", "CBL", "GNB1",
-     "GNAS", "IDH1", "IDH2", "CHEK2", "ATM", "BCOR", "BCORL1", "STAG2", "ZRSR2", "RAD21"}
+    {
+        "DNMT3A",
+        "TET2",
+        "ASXL1",
+        "PPM1D",
+        "JAK2",
+        "SF3B1",
+        "SRSF2",
+        "U2AF1",
+        "CBL",
+        "GNB1",
+        "GNAS",
+        "IDH1",
+        "IDH2",
+        "CHEK2",
+        "ATM",
+        "BCOR",
+        "BCORL1",
+        "STAG2",
+        "ZRSR2",
+        "RAD21",
+    }
 )
 GERMLINE_POLYMORPHISM_GENES: frozenset[str] = frozenset({"FCGR2A", "FCGR3A"})
 
@@ -79,7 +99,9 @@ def estimate_tumour_fraction(
         return TumourFraction(None, "none: no eligible somatic variant"), None
     value = min(1.0, 2.0 * best.vaf)
     return (
-        TumourFraction(round(value, 6), f"2 x max somatic VAF ({best.label}, VAF {_pct(best.vaf)})"),
+        TumourFraction(
+            round(value, 6), f"2 x max somatic VAF ({best.label}, VAF {_pct(best.vaf)})"
+        ),
         best,
     )
 
@@ -141,7 +163,8 @@ def decide_status(
         return (
             "non_informative",
             f"no resistance alteration detected, but tumour fraction {_pct(user_tumour_fraction)} "
-            f"(user) < {_pct(thresholds.min_tumour_fraction)}: a negative result is not informative",
+            f"(user) < {_pct(thresholds.min_tumour_fraction)}: "
+            "a negative result is not informative",
         )
     if evidence_call is not None and evidence_call.vaf >= thresholds.min_vaf:
         return (

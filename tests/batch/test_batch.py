@@ -14,14 +14,21 @@ from egfr_annot.batch import wilson_interval
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "example_vcfs"
-COHORT = ("cohort.alterations.tsv", "cohort.summary.tsv", "cohort.prevalence.tsv",
-          "cohort.failures.tsv")
+COHORT = (
+    "cohort.alterations.tsv",
+    "cohort.summary.tsv",
+    "cohort.prevalence.tsv",
+    "cohort.failures.tsv",
+)
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "egfr_annot", *args],
-        capture_output=True, text=True, cwd=cwd, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
     )
 
 
@@ -35,9 +42,14 @@ def rows(path: Path) -> list[dict[str, str]]:
 def sheet(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("acquired_resistance.GRCh38.vcf.gz", "braf_v600e.GRCh37.vcf",
-                 "no_resistance.GRCh38.vcf.gz", "low_tumour_fraction.GRCh38.vcf",
-                 "acquired_resistance.GRCh37.vcf", "acquired_resistance.GRCh37.call.cns"):
+    for name in (
+        "acquired_resistance.GRCh38.vcf.gz",
+        "braf_v600e.GRCh37.vcf",
+        "no_resistance.GRCh38.vcf.gz",
+        "low_tumour_fraction.GRCh38.vcf",
+        "acquired_resistance.GRCh37.vcf",
+        "acquired_resistance.GRCh37.call.cns",
+    ):
         shutil.copy(EXAMPLES / name, data / name)
     (data / "truncated.vcf.gz").write_bytes(
         (EXAMPLES / "no_resistance.GRCh38.vcf.gz").read_bytes()[:300]
@@ -91,10 +103,16 @@ def test_batch_failures_exit_3_and_cohort_tables(sheet: Path) -> None:
 
 def test_batch_is_deterministic_across_workers_and_resumable(sheet: Path) -> None:
     for workers, out in (("1", "w1"), ("2", "w2")):
-        assert run_cli("batch", str(sheet), "--out-dir", out, "--workers", workers,
-                       cwd=sheet.parent).returncode == 3
+        assert (
+            run_cli(
+                "batch", str(sheet), "--out-dir", out, "--workers", workers, cwd=sheet.parent
+            ).returncode
+            == 3
+        )
     for name in COHORT:
-        assert (sheet.parent / "w1" / name).read_bytes() == (sheet.parent / "w2" / name).read_bytes()
+        assert (sheet.parent / "w1" / name).read_bytes() == (
+            sheet.parent / "w2" / name
+        ).read_bytes()
     # resume: nothing changed -> every good sample is skipped, cohort files identical
     before = {n: (sheet.parent / "w1" / n).read_bytes() for n in COHORT}
     p1 = sheet.parent / "w1/samples/P1.alterations.tsv"
@@ -129,8 +147,14 @@ def test_batch_from_directory(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("sample,path\nA,x.vcf\n", "sheet.csv:1: missing column(s) vcf"),
-        ("sample,vcf\nA,x.vcf\nA,y.vcf\n", "sheet.csv:3: duplicate sample id 'A' (first on line 2)"),
-        ("sample,vcf,tumor_fraction\nA,x.vcf,abc\n", "sheet.csv:2: tumor_fraction 'abc' is not a number"),
+        (
+            "sample,vcf\nA,x.vcf\nA,y.vcf\n",
+            "sheet.csv:3: duplicate sample id 'A' (first on line 2)",
+        ),
+        (
+            "sample,vcf,tumor_fraction\nA,x.vcf,abc\n",
+            "sheet.csv:2: tumor_fraction 'abc' is not a number",
+        ),
         ("sample,vcf,colour\nA,x.vcf,red\n", "sheet.csv:1: unknown column(s) colour"),
         ("sample,vcf\nA,x.vcf,extra\n", "sheet.csv:2: 3 fields, header has 2"),
         ("", "sheet.csv:1: empty sample sheet"),
@@ -173,8 +197,16 @@ def test_thousand_samples_three_broken(tmp_path: Path) -> None:
         lines.append(f"S{i:04d},{path}")
     (tmp_path / "sheet.csv").write_text("\n".join(lines) + "\n")
     for workers in ("1", "2"):
-        proc = run_cli("batch", "sheet.csv", "--out-dir", f"w{workers}", "--workers", workers,
-                       "--no-checksum", cwd=tmp_path)
+        proc = run_cli(
+            "batch",
+            "sheet.csv",
+            "--out-dir",
+            f"w{workers}",
+            "--workers",
+            workers,
+            "--no-checksum",
+            cwd=tmp_path,
+        )
         assert proc.returncode == 3, proc.stderr
         assert "997 of 1000 samples complete" in proc.stderr
     failures = rows(tmp_path / "w2/cohort.failures.tsv")

@@ -52,7 +52,11 @@ def test_acquired_resistance_grch38(tmp_path: Path) -> None:
         ("MET", "", "yes", "copy_number"),
     ]
     egfr, kras, met = rows
-    assert (egfr["hgvsc"], egfr["transcript"], egfr["exon"]) == ("c.1476C>A", "NM_005228.5", "12/28")
+    assert (egfr["hgvsc"], egfr["transcript"], egfr["exon"]) == (
+        "c.1476C>A",
+        "NM_005228.5",
+        "12/28",
+    )
     assert (egfr["chrom"], egfr["pos"], egfr["ref"], egfr["alt"]) == ("chr7", "55160316", "C", "A")
     assert egfr["alteration_class"] == "EGFR extracellular domain mutation"
     assert "S468R" in egfr["notes"] + egfr["evidence"]  # the review's mature-protein name
@@ -92,8 +96,11 @@ def test_acquired_resistance_grch37_with_cnvkit_file(tmp_path: Path) -> None:
     assert comment.endswith("build GRCh37")
     got = {(r["gene"], r["hgvsp_short"], r["pos"]) for r in rows}
     # GRCh37 coordinates of the same variants
-    assert got == {("EGFR", "p.S492R", "55228009"), ("KRAS", "p.G12D", "25398284"),
-                   ("MET", "", "116287459")}
+    assert got == {
+        ("EGFR", "p.S492R", "55228009"),
+        ("KRAS", "p.G12D", "25398284"),
+        ("MET", "", "116287459"),
+    }
 
 
 def test_braf_strelka_grch37(tmp_path: Path) -> None:

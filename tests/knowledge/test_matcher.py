@@ -132,7 +132,9 @@ def test_braf_v600e_strategies_strongest_first(matcher, consequence):
     ranks = [f.evidence_rank for f in first.strategies]
     assert ranks == sorted(ranks)
     fits = {f.label: f.fit for f in first.strategies}
-    assert fits["Vemurafenib + cetuximab [Phase II; negative result; 26]"] == "subtype"  # unselected, RAF-mut class
+    assert (
+        fits["Vemurafenib + cetuximab [Phase II; negative result; 26]"] == "subtype"
+    )  # unselected, RAF-mut class
     # the encorafenib and binimetinib rows of Table 1 give one line (same regimen and setting)
     assert sum("Encorafenib" in label for label in fits) == 1
     # review_refs = mechanism refs + strategies' refs

@@ -3,10 +3,9 @@ imports do not depend on which conftest.py pytest loaded first)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from track_helpers import TrackRun, make_inputs, run_cli
+
 
 @pytest.fixture(scope="session")
 def track_run(tmp_path_factory: pytest.TempPathFactory) -> TrackRun:

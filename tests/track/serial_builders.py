@@ -54,8 +54,11 @@ def sites(build: str = "GRCh38") -> dict[str, Site]:
     (kras,) = alleles_for_protein_change(models["KRAS"], "p.G12D")
     egfr_model = models["EGFR"]
     c1476 = cds_to_genomic(egfr_model, 1476)
-    (egfr,) = [a for a in alleles_for_protein_change(egfr_model, "p.S492R")
-               if a[1] == c1476 and a[3] == "A"]
+    (egfr,) = [
+        a
+        for a in alleles_for_protein_change(egfr_model, "p.S492R")
+        if a[1] == c1476 and a[3] == "A"
+    ]
     tp53 = TP53_R175H[build]
     out = {
         "KRAS": Site("KRAS p.G12D", "KRAS", *kras, build=build),
@@ -90,8 +93,7 @@ def alt_reads(vaf: float, depth: int) -> int:
 
 
 def vcf_text(draw: Draw, build: str = "GRCh38") -> str:
-    reference = ("Homo_sapiens_assembly38.fasta" if build == "GRCh38"
-                 else "human_g1k_v37.fasta")
+    reference = "Homo_sapiens_assembly38.fasta" if build == "GRCh38" else "human_g1k_v37.fasta"
     prefix = "chr" if build == "GRCh38" else ""
     lines = [
         "##fileformat=VCFv4.2",
@@ -115,20 +117,36 @@ def vcf_text(draw: Draw, build: str = "GRCh38") -> str:
         chrom = f"{prefix}{site.chrom}"
         if vaf is not None:
             alt = alt_reads(vaf, depth)
-            records.append((site.chrom, site.pos, (
-                f"{chrom}\t{site.pos}\t.\t{site.ref}\t{site.alt}\t.\tPASS\t.\tGT:AD:AF:DP\t"
-                f"0/1:{depth - alt},{alt}:{alt / depth:.4g}:{depth}")))
+            records.append(
+                (
+                    site.chrom,
+                    site.pos,
+                    (
+                        f"{chrom}\t{site.pos}\t.\t{site.ref}\t{site.alt}\t.\tPASS\t.\tGT:AD:AF:DP\t"
+                        f"0/1:{depth - alt},{alt}:{alt / depth:.4g}:{depth}"
+                    ),
+                )
+            )
         elif draw.absence == "gvcf":
-            records.append((site.chrom, site.pos, (
-                f"{chrom}\t{site.pos}\t.\t{site.ref}\t<NON_REF>\t.\t.\tEND={site.pos + 40}\t"
-                f"GT:DP:MIN_DP\t0/0:{depth + 150}:{depth}")))
+            records.append(
+                (
+                    site.chrom,
+                    site.pos,
+                    (
+                        f"{chrom}\t{site.pos}\t.\t{site.ref}\t<NON_REF>\t.\t.\t"
+                        f"END={site.pos + 40}\t"
+                        f"GT:DP:MIN_DP\t0/0:{depth + 150}:{depth}"
+                    ),
+                )
+            )
     order = {c.removeprefix("chr"): i for i, (c, _) in enumerate(CONTIGS[build])}
     records.sort(key=lambda r: (order[r[0]], r[1]))
     return "\n".join(lines + [r[2] for r in records]) + "\n"
 
 
-def write_patient(directory: Path, patient: str, draws: Sequence[Draw],
-                  builds: Mapping[str, str] | None = None) -> list[list[str]]:
+def write_patient(
+    directory: Path, patient: str, draws: Sequence[Draw], builds: Mapping[str, str] | None = None
+) -> list[list[str]]:
     """Write one VCF per draw (GRCh38 unless ``builds`` names another build for a sample);
     returns sample-sheet rows (patient, sample, vcf, date, therapy)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -140,8 +158,9 @@ def write_patient(directory: Path, patient: str, draws: Sequence[Draw],
     return rows
 
 
-def write_sheet(path: Path, rows: Sequence[Sequence[str]],
-                header: str = "patient,sample,vcf,date,therapy") -> Path:
+def write_sheet(
+    path: Path, rows: Sequence[Sequence[str]], header: str = "patient,sample,vcf,date,therapy"
+) -> Path:
     path.write_text(header + "\n" + "".join(",".join(r) + "\n" for r in rows))
     return path
 
@@ -186,23 +205,54 @@ D0, D1, D2 = dt.date(2024, 1, 8), dt.date(2024, 2, 19), dt.date(2024, 4, 1)
 # P001: KRAS G12D 8% -> 2% -> not detected (gVCF block, depth 3400); EGFR S492R 3% -> 0.5% ->
 # 0.1%; TP53 persists. First draw on cetuximab, then off.
 PERSISTING = [
-    Draw("P001-T0", D0, "cetuximab", {"KRAS": 0.08, "EGFR": 0.03, "TP53": 0.05},
-         {"KRAS": 4000, "EGFR": 4200, "TP53": 3800}),
-    Draw("P001-T1", D1, "off", {"KRAS": 0.02, "EGFR": 0.005, "TP53": 0.045},
-         {"KRAS": 4100, "EGFR": 4000, "TP53": 3900}),
-    Draw("P001-T2", D2, "off", {"KRAS": None, "EGFR": 0.001, "TP53": 0.05},
-         {"KRAS": 3400, "EGFR": 4000, "TP53": 4000}),
+    Draw(
+        "P001-T0",
+        D0,
+        "cetuximab",
+        {"KRAS": 0.08, "EGFR": 0.03, "TP53": 0.05},
+        {"KRAS": 4000, "EGFR": 4200, "TP53": 3800},
+    ),
+    Draw(
+        "P001-T1",
+        D1,
+        "off",
+        {"KRAS": 0.02, "EGFR": 0.005, "TP53": 0.045},
+        {"KRAS": 4100, "EGFR": 4000, "TP53": 3900},
+    ),
+    Draw(
+        "P001-T2",
+        D2,
+        "off",
+        {"KRAS": None, "EGFR": 0.001, "TP53": 0.05},
+        {"KRAS": 3400, "EGFR": 4000, "TP53": 4000},
+    ),
 ]
 
 # P002: everything clears; the last draw's absences get their depth from a coverage file.
 E0, E1, E2 = dt.date(2023, 5, 2), dt.date(2023, 6, 13), dt.date(2023, 7, 25)
 CLEARING = [
-    Draw("P002-T0", E0, "panitumumab", {"KRAS": 0.06, "EGFR": 0.02, "TP53": 0.08},
-         {"KRAS": 4500, "EGFR": 4000, "TP53": 4000}),
-    Draw("P002-T1", E1, "off", {"KRAS": 0.01, "EGFR": 0.003, "TP53": 0.07},
-         {"KRAS": 4200, "EGFR": 4100, "TP53": 4000}),
-    Draw("P002-T2", E2, "FOLFIRI", {"KRAS": None, "EGFR": None, "TP53": 0.06},
-         {"TP53": 4100}, absence="none"),
+    Draw(
+        "P002-T0",
+        E0,
+        "panitumumab",
+        {"KRAS": 0.06, "EGFR": 0.02, "TP53": 0.08},
+        {"KRAS": 4500, "EGFR": 4000, "TP53": 4000},
+    ),
+    Draw(
+        "P002-T1",
+        E1,
+        "off",
+        {"KRAS": 0.01, "EGFR": 0.003, "TP53": 0.07},
+        {"KRAS": 4200, "EGFR": 4100, "TP53": 4000},
+    ),
+    Draw(
+        "P002-T2",
+        E2,
+        "FOLFIRI",
+        {"KRAS": None, "EGFR": None, "TP53": 0.06},
+        {"TP53": 4100},
+        absence="none",
+    ),
 ]
 CLEARING_COVERAGE = {"KRAS": 3600, "EGFR": 3900}
 

@@ -7,7 +7,6 @@ import csv
 from pathlib import Path
 
 import pytest
-from track_helpers import run_cli
 from serial_builders import (
     CLEARING,
     CLEARING_COVERAGE,
@@ -17,6 +16,7 @@ from serial_builders import (
     write_patient,
     write_sheet,
 )
+from track_helpers import run_cli
 
 from egfr_annot.cli import main
 
@@ -37,7 +37,10 @@ def good(tmp_path: Path) -> tuple[Path, list[list[str]]]:
 
 
 def _expect_sheet_error(
-    capsys: pytest.CaptureFixture[str], sheet: Path, line: int | None, problem: str,
+    capsys: pytest.CaptureFixture[str],
+    sheet: Path,
+    line: int | None,
+    problem: str,
     *extra: str,
 ) -> None:
     out = sheet.parent / "out"
@@ -53,15 +56,19 @@ def _expect_sheet_error(
 
 def test_missing_column(capsys, good) -> None:
     directory, rows = good
-    sheet = write_sheet(directory / "s.csv", [r[:3] + r[4:] for r in rows],
-                        header="patient,sample,vcf,therapy")
+    sheet = write_sheet(
+        directory / "s.csv", [r[:3] + r[4:] for r in rows], header="patient,sample,vcf,therapy"
+    )
     _expect_sheet_error(capsys, sheet, 1, "missing column(s) date")
 
 
 def test_unknown_column(capsys, good) -> None:
     directory, rows = good
-    sheet = write_sheet(directory / "s.csv", [[*r, "x"] for r in rows],
-                        header="patient,sample,vcf,date,therapy,site")
+    sheet = write_sheet(
+        directory / "s.csv",
+        [[*r, "x"] for r in rows],
+        header="patient,sample,vcf,date,therapy,site",
+    )
     _expect_sheet_error(capsys, sheet, 1, "unknown column(s) site")
 
 
@@ -133,8 +140,14 @@ def test_missing_coverage_file(capsys, good) -> None:
     directory, rows = good
     sheet = write_sheet(directory / "s.csv", rows)
     out = directory / "out"
-    code, err = _track(capsys, str(sheet), "--out-dir", str(out),
-                       "--coverage", f"P002-T2={directory / 'none.bed.gz'}")
+    code, err = _track(
+        capsys,
+        str(sheet),
+        "--out-dir",
+        str(out),
+        "--coverage",
+        f"P002-T2={directory / 'none.bed.gz'}",
+    )
     assert code == 2
     assert err.strip() == f"egfr-annot: error: {directory / 'none.bed.gz'}: coverage file not found"
     assert not out.exists()
@@ -144,8 +157,9 @@ def test_coverage_for_an_unknown_sample(capsys, good) -> None:
     directory, rows = good
     sheet = write_sheet(directory / "s.csv", rows)
     cov = write_depth_tsv(directory / "d.tsv", CLEARING_COVERAGE)
-    code, err = _track(capsys, str(sheet), "--out-dir", str(directory / "out"),
-                       "--coverage", f"X9={cov}")
+    code, err = _track(
+        capsys, str(sheet), "--out-dir", str(directory / "out"), "--coverage", f"X9={cov}"
+    )
     assert code == 2 and "no sample 'X9' in the sheet" in err
     assert not (directory / "out").exists()
 
@@ -168,8 +182,9 @@ def test_bad_vcf_fails_its_patient_and_the_others_complete(tmp_path: Path) -> No
     out = tmp_path / "out"
     out.mkdir()
     (out / "P001.trajectories.tsv").write_text("from an earlier run\n")
-    proc = run_cli("track", str(sheet), "--out-dir", str(out), "--workers", "1",
-                   "--coverage", f"P002-T2={cov}")
+    proc = run_cli(
+        "track", str(sheet), "--out-dir", str(out), "--workers", "1", "--coverage", f"P002-T2={cov}"
+    )
     assert proc.returncode == 3, proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("egfr-annot: error: 1 patient(s) not tracked (P001)")
@@ -182,8 +197,11 @@ def test_bad_vcf_fails_its_patient_and_the_others_complete(tmp_path: Path) -> No
     assert "P001-T1.vcf" in failures[0]["error"]
     summary = _rows(out / "track.summary.tsv")
     assert [(r["patient"], r["window"]) for r in summary] == [("P002", "resistance_cleared")]
-    depth = [r for r in _rows(out / "P002.trajectories.tsv")
-             if r["sample"] == "P002-T2" and r["alteration"] == "EGFR p.S492R"]
+    depth = [
+        r
+        for r in _rows(out / "P002.trajectories.tsv")
+        if r["sample"] == "P002-T2" and r["alteration"] == "EGFR p.S492R"
+    ]
     assert depth[0]["detection"] == "not detected (depth 3900)"
     assert (out / "samples" / "P001-T0.alterations.tsv").is_file()  # good samples still written
 
@@ -194,8 +212,9 @@ def test_low_depth_is_not_covered_and_cannot_clear(tmp_path: Path) -> None:
     cov = write_depth_tsv(tmp_path / "d.tsv", {"KRAS": 500, "EGFR": 3900})
     sheet = write_sheet(tmp_path / "sheet.csv", rows)
     out = tmp_path / "out"
-    proc = run_cli("track", str(sheet), "--out-dir", str(out), "--workers", "1",
-                   "--coverage", f"P007-T2={cov}")
+    proc = run_cli(
+        "track", str(sheet), "--out-dir", str(out), "--workers", "1", "--coverage", f"P007-T2={cov}"
+    )
     assert proc.returncode == 0, proc.stderr
     summary = _rows(out / "track.summary.tsv")[0]
     assert summary["window"] == "clearance_unconfirmed"
@@ -203,8 +222,18 @@ def test_low_depth_is_not_covered_and_cannot_clear(tmp_path: Path) -> None:
     assert summary["cleared_alterations"] == "EGFR p.S492R"
     # a lower --min-depth makes the same absence informative
     out2 = tmp_path / "out2"
-    proc = run_cli("track", str(sheet), "--out-dir", str(out2), "--workers", "1",
-                   "--coverage", f"P007-T2={cov}", "--min-depth", "400")
+    proc = run_cli(
+        "track",
+        str(sheet),
+        "--out-dir",
+        str(out2),
+        "--workers",
+        "1",
+        "--coverage",
+        f"P007-T2={cov}",
+        "--min-depth",
+        "400",
+    )
     assert proc.returncode == 0, proc.stderr
     assert _rows(out2 / "track.summary.tsv")[0]["window"] == "resistance_cleared"
 

@@ -7,8 +7,8 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from track_helpers import TrackRun, make_inputs, run_cli
 from serial_builders import CLEARING, PERSISTING, expected_half_life, sites
+from track_helpers import TrackRun, make_inputs, run_cli
 
 from egfr_annot.track.model import DISCLAIMER
 
@@ -59,8 +59,10 @@ def _check_half_life(row: dict[str, str], expected: float) -> None:
 
 def test_half_lives_contain_the_generated_decay(track_run: TrackRun) -> None:
     kinetics = {r["alteration"]: r for r in track_run.table("P001.kinetics.tsv")}
-    vafs = {name: [(d.date, d.vafs[name]) for d in PERSISTING if d.vafs[name]]
-            for name in ("KRAS", "EGFR")}
+    vafs = {
+        name: [(d.date, d.vafs[name]) for d in PERSISTING if d.vafs[name]]
+        for name in ("KRAS", "EGFR")
+    }
     # KRAS: two detected points (8% -> 2% in 42 days): the interval comes from read sampling
     kras = kinetics["KRAS p.G12D"]
     assert math.isclose(expected_half_life(vafs["KRAS"]), 21.0)
@@ -72,8 +74,9 @@ def test_half_lives_contain_the_generated_decay(track_run: TrackRun) -> None:
     _check_half_life(egfr, expected_half_life(vafs["EGFR"]))
     assert egfr["fit_samples"] == "P001-T0;P001-T1;P001-T2"
     # decay rate and half-life agree: k = ln 2 / t_half
-    assert math.isclose(float(egfr["decay_rate_per_day"]) * float(egfr["half_life_days"]),
-                        math.log(2), rel_tol=1e-3)
+    assert math.isclose(
+        float(egfr["decay_rate_per_day"]) * float(egfr["half_life_days"]), math.log(2), rel_tol=1e-3
+    )
     assert egfr["decay_phase"].startswith("from the last sample on anti-EGFR therapy (P001-T0")
 
 
@@ -130,8 +133,9 @@ def test_non_informative_latest_sample_cannot_assess_the_window(track_run: Track
 
 
 def test_copy_number_alteration_is_followed_by_gene_and_state(track_run: TrackRun) -> None:
-    rows = [r for r in track_run.table("P005.trajectories.tsv")
-            if r["key"] == "CN:MET:amplification"]
+    rows = [
+        r for r in track_run.table("P005.trajectories.tsv") if r["key"] == "CN:MET:amplification"
+    ]
     assert [r["alteration"] for r in rows] == ["MET amplification"] * 2
     assert [r["detected"] for r in rows] == ["yes", "no"]
     assert rows[0]["copy_number"] == "3.1"
@@ -166,8 +170,12 @@ def test_trajectory_plot_is_an_svg_with_a_log_vaf_axis(track_run: TrackRun) -> N
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "VAF (log scale)" in texts
     assert "Date (days since first sample)" in texts
-    for label in ("KRAS p.G12D (resistance)", "EGFR p.S492R (resistance)",
-                  "TP53 17:7675088 C>T (tumour marker)", "detection limit 0.1%"):
+    for label in (
+        "KRAS p.G12D (resistance)",
+        "EGFR p.S492R (resistance)",
+        "TP53 17:7675088 C>T (tumour marker)",
+        "detection limit 0.1%",
+    ):
         assert label in texts
     assert any("cetuximab" in t for t in texts)  # therapy shading in the legend
     # log scale: the decade ticks 0.1%, 1%, 10% are equally spaced
@@ -187,8 +195,12 @@ def test_outputs_are_byte_identical_on_rerun_whatever_the_workers(
     out = tmp_path / "out"
     proc = run_cli("track", str(sheet), "--out-dir", str(out), "--html", "--workers", "1", *extra)
     assert proc.returncode == 0, proc.stderr
-    for name in ("P001.trajectories.svg", "P001.trajectories.tsv", "P001.kinetics.tsv",
-                 "P002.report.html"):
+    for name in (
+        "P001.trajectories.svg",
+        "P001.trajectories.tsv",
+        "P001.kinetics.tsv",
+        "P002.report.html",
+    ):
         first = (track_run.out / name).read_text().replace(str(track_run.inputs), "IN")
         second = (out / name).read_text().replace(str(tmp_path / "in"), "IN")
         assert first == second, name
@@ -224,6 +236,9 @@ def test_untrusted_ids_are_escaped_in_html_and_plot(tmp_path) -> None:
     assert "<script" not in html and "<i>" not in html
     assert "P&lt;script&gt;$1$&amp;" in html and "Q&lt;i&gt;-T0" in html
     svg = (out / f"{patient}.trajectories.svg").read_text()
-    title = [t for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
-             if "resistance-clone trajectories" in "".join(t.itertext())]
+    title = [
+        t
+        for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
+        if "resistance-clone trajectories" in "".join(t.itertext())
+    ]
     assert "".join(title[0].itertext()) == f"Patient {patient}: resistance-clone trajectories"

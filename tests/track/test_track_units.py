@@ -22,8 +22,16 @@ from egfr_annot.track.therapy import therapy_kind
 # -- Student's t ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("df", "expected"),
-    [(1, 12.7062), (2, 4.3027), (3, 3.1824), (4, 2.7764), (5, 2.5706), (10, 2.2281),
-     (30, 2.0423), (120, 1.9799)],
+    [
+        (1, 12.7062),
+        (2, 4.3027),
+        (3, 3.1824),
+        (4, 2.7764),
+        (5, 2.5706),
+        (10, 2.2281),
+        (30, 2.0423),
+        (120, 1.9799),
+    ],
 )
 def test_t_quantile_matches_tables(df: int, expected: float) -> None:
     assert t_quantile(0.975, df) == pytest.approx(expected, abs=1e-4)
@@ -89,7 +97,11 @@ def test_not_meaningful_fits_say_why() -> None:
 
 def test_format_vaf() -> None:
     assert [format_vaf(v) for v in (0.08, 0.0806, 0.005, 0.001, 0.00025)] == [
-        "8%", "8.06%", "0.5%", "0.1%", "0.025%"
+        "8%",
+        "8.06%",
+        "0.5%",
+        "0.1%",
+        "0.025%",
     ]
 
 
@@ -99,8 +111,10 @@ WANTED = {"12": {25245350}, "7": {55160316}}
 
 def test_samtools_depth_style_file(tmp_path: Path) -> None:
     path = tmp_path / "d.tsv"
-    path.write_text("#chrom\tpos\tdepth\nchr12\t25245349\t10\nchr12\t25245350\t3400\n"
-                    "chr7\t55160316\t2900\nchr1\t5\t7\n")
+    path.write_text(
+        "#chrom\tpos\tdepth\nchr12\t25245349\t10\nchr12\t25245350\t3400\n"
+        "chr7\t55160316\t2900\nchr1\t5\t7\n"
+    )
     assert read_depths(str(path), WANTED) == {("12", 25245350): 3400, ("7", 55160316): 2900}
 
 
@@ -108,8 +122,10 @@ def test_mosdepth_per_base_bed_is_zero_based(tmp_path: Path) -> None:
     path = tmp_path / "x.per-base.bed.gz"
     with gzip.open(path, "wt") as fh:
         # [25245349, 25245350) is 1-based 25245350 only; the next run starts after it
-        fh.write("12\t25245300\t25245349\t11\n12\t25245349\t25245350\t3400\n"
-                 "12\t25245350\t25245400\t12\n7\t55160300\t55160400\t2900\n")
+        fh.write(
+            "12\t25245300\t25245349\t11\n12\t25245349\t25245350\t3400\n"
+            "12\t25245350\t25245400\t12\n7\t55160300\t55160400\t2900\n"
+        )
     assert read_depths(str(path), WANTED) == {("12", 25245350): 3400, ("7", 55160316): 2900}
 
 
@@ -146,22 +162,40 @@ def test_bad_coverage_lines(tmp_path: Path, text: str, line: int, problem: str) 
 # -- therapy and the decay phase -----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("cetuximab", "anti_egfr"), ("Panitumumab", "anti_egfr"), ("FOLFIRI+cetuximab", "anti_egfr"),
-     ("encorafenib + cetuximab", "anti_egfr"), ("Vectibix", "anti_egfr"), ("off", "off"),
-     ("none", "off"), ("no therapy", "off"), ("FOLFOX", "other"), ("regorafenib", "other"),
-     ("", "unknown"), (None, "unknown")],
+    [
+        ("cetuximab", "anti_egfr"),
+        ("Panitumumab", "anti_egfr"),
+        ("FOLFIRI+cetuximab", "anti_egfr"),
+        ("encorafenib + cetuximab", "anti_egfr"),
+        ("Vectibix", "anti_egfr"),
+        ("off", "off"),
+        ("none", "off"),
+        ("no therapy", "off"),
+        ("FOLFOX", "other"),
+        ("regorafenib", "other"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
 )
 def test_therapy_kind(text: str | None, kind: str) -> None:
     assert therapy_kind(text) == kind
 
 
 def _timepoints(therapies: list[str]) -> list[Timepoint]:
-    result = SampleResult("s", (), "not_detected", "", TumourFraction(None, "none"), ReadCounts(),
-                          Provenance("0", "0", "GRCh38", "", "", None, ""))
+    result = SampleResult(
+        "s",
+        (),
+        "not_detected",
+        "",
+        TumourFraction(None, "none"),
+        ReadCounts(),
+        Provenance("0", "0", "GRCh38", "", "", None, ""),
+    )
     start = dt.date(2024, 1, 1)
     return [
-        Timepoint(i, f"S{i}", start + dt.timedelta(days=30 * i), 30 * i, t, therapy_kind(t),
-                  result, i + 2)
+        Timepoint(
+            i, f"S{i}", start + dt.timedelta(days=30 * i), 30 * i, t, therapy_kind(t), result, i + 2
+        )
         for i, t in enumerate(therapies)
     ]
 
@@ -179,5 +213,6 @@ def test_no_decay_phase_while_on_anti_egfr_therapy() -> None:
 
 def test_decay_phase_without_anti_egfr_samples_is_the_whole_series() -> None:
     assert decay_phase(_timepoints(["off", "off"])).definition.startswith(
-        "the whole series (no sample drawn on anti-EGFR therapy)")
+        "the whole series (no sample drawn on anti-EGFR therapy)"
+    )
     assert "therapy not given" in decay_phase(_timepoints(["", ""])).definition

@@ -43,23 +43,28 @@ class TrackRun:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "egfr_annot", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "egfr_annot", *args], capture_output=True, text=True, check=False
+    )
 
 
 def make_inputs(directory: Path) -> tuple[Path, list[str]]:
     """The five generated patients; returns the sheet and the extra CLI arguments."""
     rows = []
-    for patient, draws in (("P001", PERSISTING), ("P002", CLEARING), ("P003", UNCONFIRMED),
-                           ("P004", NON_INFORMATIVE), ("P005", AMPLIFIED)):
+    for patient, draws in (
+        ("P001", PERSISTING),
+        ("P002", CLEARING),
+        ("P003", UNCONFIRMED),
+        ("P004", NON_INFORMATIVE),
+        ("P005", AMPLIFIED),
+    ):
         for row in write_patient(directory, patient, draws):
             cnv = ""
             if row[1] in AMPLIFIED_MET:
-                cnv = write_gene_table(directory / f"{row[1]}.genes.tsv",
-                                       AMPLIFIED_MET[row[1]]).name
+                cnv = write_gene_table(
+                    directory / f"{row[1]}.genes.tsv", AMPLIFIED_MET[row[1]]
+                ).name
             rows.append([*row, cnv])
     sheet = write_sheet(directory / "sheet.csv", rows, header="patient,sample,vcf,date,therapy,cnv")
     coverage = write_mosdepth(directory / "P002-T2.per-base.bed.gz", CLEARING_COVERAGE)
     return sheet, ["--coverage", f"P002-T2={coverage}"]
-
-

@@ -10,6 +10,7 @@ import importlib
 import importlib.util
 import os
 import sys
+
 import click
 
 from egfr_annot import __version__
@@ -18,10 +19,18 @@ from egfr_annot.errors import EgfrAnnotError
 # name -> (module, attribute, one-line help). The help text is duplicated here so that listing the
 # commands does not import them.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "run": ("egfr_annot.cli.run_cmd", "run", "Annotate VCF(s): resistance alterations and evidence."),
+    "run": (
+        "egfr_annot.cli.run_cmd",
+        "run",
+        "Annotate VCF(s): resistance alterations and evidence.",
+    ),
     "batch": ("egfr_annot.cli.batch_cmd", "batch", "Annotate many samples in one process pool."),
     "track": ("egfr_annot.cli.track_cmd", "track", "Serial liquid biopsies: clone trajectories."),
-    "catalog": ("egfr_annot.cli.catalog_cmd", "catalog", "List or explain the resistance catalogue."),
+    "catalog": (
+        "egfr_annot.cli.catalog_cmd",
+        "catalog",
+        "List or explain the resistance catalogue.",
+    ),
     "kb": ("egfr_annot.cli.kb_cmd", "kb", "Knowledge-base tools (validate)."),
 }
 

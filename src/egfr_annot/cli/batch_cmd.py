@@ -35,7 +35,9 @@ def canonical_command(sources: tuple[str, ...], kwargs: dict[str, object]) -> st
 
 @click.command("batch")
 @click.argument("sources", nargs=-1, required=True, metavar="SAMPLESHEET.csv|DIR|GLOB...")
-@click.option("--out-dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
+@click.option(
+    "--out-dir", required=True, type=click.Path(file_okay=False), help="Output directory."
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -80,8 +82,16 @@ def batch(
         raise UsageError("--sample does not apply to a batch: name samples in the sample sheet")
     options = run_options_from_kwargs(kwargs, command_line=canonical_command(sources, kwargs))
     formats = ["alterations", "summary"]
-    formats += [n for f, n in ((evidence_long, "evidence_long"), (html, "html"),
-                               (json_out, "json"), (multiqc, "multiqc")) if f]
+    formats += [
+        n
+        for f, n in (
+            (evidence_long, "evidence_long"),
+            (html, "html"),
+            (json_out, "json"),
+            (multiqc, "multiqc"),
+        )
+        if f
+    ]
     batch_options = BatchOptions(
         out_dir=Path(out_dir),
         run=options,

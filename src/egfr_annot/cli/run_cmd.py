@@ -135,7 +135,5 @@ def run(
         written = write_outputs(target, results, formats, group_context)
         if not quiet:
             for result in results:
-                click.echo(
-                    f"{result.sample}: {result.status} ({result.status_reason})", err=True
-                )
+                click.echo(f"{result.sample}: {result.status} ({result.status_reason})", err=True)
             click.echo("wrote " + ", ".join(str(p) for p in written), err=True)

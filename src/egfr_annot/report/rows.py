@@ -186,5 +186,9 @@ def summary_row(result: SampleResult) -> dict[str, str]:
 
 def tsv_line(values: Sequence[str]) -> str:
     """Tabs and newlines inside a value would break the table: replace them with spaces."""
-    return "\t".join(" ".join(v.split()) if ("\t" in v or "\n" in v or "\r" in v) else v
-                     for v in values) + "\n"
+    return (
+        "\t".join(
+            " ".join(v.split()) if ("\t" in v or "\n" in v or "\r" in v) else v for v in values
+        )
+        + "\n"
+    )
