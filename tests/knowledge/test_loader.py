@@ -11,7 +11,10 @@ from egfr_annot.resources import kb_version
 
 def test_loaded_once(annotations):
     assert load_knowledge_base(annotations) is load_knowledge_base(str(annotations))
-    assert load_knowledge_base() is load_knowledge_base(annotations)
+    # the default is the installed package's annotations/ (or the checkout's when editable)
+    from egfr_annot.resources import annotations_dir
+
+    assert load_knowledge_base() is load_knowledge_base(annotations_dir())
 
 
 def test_version_matches_resources(kb, annotations):
