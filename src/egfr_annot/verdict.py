@@ -20,7 +20,8 @@ something. Below that, absence is not evidence of absence.
 
 Tumour fraction: the user's value, else 2 x the highest eligible somatic VAF (heterozygous,
 copy-neutral assumption), capped at 1. Not eligible: CH genes (DNMT3A, TET2, ASXL1, PPM1D, ...;
-TP53 below ``ch_tp53_max_vaf``), germline-range VAFs in tumour-only files (>= ``germline_min_vaf``),
+TP53 below ``ch_tp53_max_vaf``; the CH genes are data:
+``annotations/panel_regions/panel_genes.tsv``), germline-range VAFs in tumour-only files (>= ``germline_min_vaf``),
 FCGR germline polymorphisms, and calls that failed filters or thresholds.
 """
 
@@ -28,6 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from egfr_annot.records import Finding, Status, TumourFraction
 
@@ -43,30 +46,22 @@ class TumourEvidenceThresholds:
     low_ras_vaf: float = 0.005
 
 
-CH_GENES: frozenset[str] = frozenset(
-    {
-        "DNMT3A",
-        "TET2",
-        "ASXL1",
-        "PPM1D",
-        "JAK2",
-        "SF3B1",
-        "SRSF2",
-        "U2AF1",
-        "CBL",
-        "GNB1",
-        "GNAS",
-        "IDH1",
-        "IDH2",
-        "CHEK2",
-        "ATM",
-        "BCOR",
-        "BCORL1",
-        "STAG2",
-        "ZRSR2",
-        "RAD21",
-    }
-)
+@lru_cache(maxsize=4)
+def clonal_haematopoiesis_genes(annotations: Path | None = None) -> frozenset[str]:
+    """Genes whose variants are taken as clonal haematopoiesis, not tumour DNA: the
+    ``clonal_haematopoiesis`` rows of ``annotations/panel_regions/panel_genes.tsv`` (data, with
+    their sources, not code)."""
+    from egfr_annot.io.regions import load_panel_regions
+
+    directory = None if annotations is None else annotations / "panel_regions"
+    return frozenset(
+        iv.label
+        for iv in load_panel_regions(
+            "GRCh38", directory=directory, roles=("clonal_haematopoiesis",)
+        )
+    )
+
+
 GERMLINE_POLYMORPHISM_GENES: frozenset[str] = frozenset({"FCGR2A", "FCGR3A"})
 
 
@@ -116,7 +111,7 @@ def exclusion_reason(
     call: EvidenceCall, paired_normal: bool, thresholds: TumourEvidenceThresholds
 ) -> str | None:
     """Why a passing call is not used as tumour-DNA evidence (None when it is used)."""
-    if call.gene in CH_GENES:
+    if call.gene in clonal_haematopoiesis_genes():
         return "clonal-haematopoiesis gene"
     if call.gene in GERMLINE_POLYMORPHISM_GENES:
         return "germline polymorphism"
