@@ -21,8 +21,8 @@ something. Below that, absence is not evidence of absence.
 Tumour fraction: the user's value, else 2 x the highest eligible somatic VAF (heterozygous,
 copy-neutral assumption), capped at 1. Not eligible: CH genes (DNMT3A, TET2, ASXL1, PPM1D, ...;
 TP53 below ``ch_tp53_max_vaf``; the CH genes are data:
-``annotations/panel_regions/panel_genes.tsv``), germline-range VAFs in tumour-only files (>= ``germline_min_vaf``),
-FCGR germline polymorphisms, and calls that failed filters or thresholds.
+``annotations/panel_regions/panel_genes.tsv``), germline-range VAFs in tumour-only files
+(>= ``germline_min_vaf``), FCGR germline polymorphisms, and calls that failed filters or thresholds.
 """
 
 from __future__ import annotations
