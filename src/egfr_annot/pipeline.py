@@ -50,6 +50,10 @@ if TYPE_CHECKING:
     from egfr_annot.io.vcf_records import SymbolicRecord
     from egfr_annot.knowledge import KnowledgeBase, Matcher
 
+# Bases around each exon whose records are read (splice regions, and indels that start in the
+# intron and reach into the exon). Deeper intronic records are read only with --all-variants.
+EXON_MARGIN = 200
+
 # SO terms that make a variant reportable by default: it changes the protein or a splice site.
 REPORTABLE_TERMS: frozenset[str] = frozenset(
     {
@@ -122,7 +126,7 @@ class Resources:
         self._models: dict[Build, Mapping[str, TranscriptModel]] = {}
         self._annotators: dict[Build, Annotator] = {}
         self._matchers: dict[Build, Matcher] = {}
-        self._regions: dict[Build | None, RegionSet] = {}
+        self._regions: dict[tuple[Build | None, bool], RegionSet] = {}
 
     @cached_property
     def kb_version(self) -> str:
@@ -155,29 +159,45 @@ class Resources:
             self._matchers[build] = Matcher(self.knowledge, self.models(build))
         return self._matchers[build]
 
-    def regions(self, build: Build | None) -> RegionSet:
-        """Panel transcripts (+ margin) and tumour-evidence genes; both builds when unknown."""
-        if build not in self._regions:
-            from egfr_annot.io.regions import Interval, RegionSet, panel_region_set
+    def regions(self, build: Build | None, *, whole_transcripts: bool = False) -> RegionSet:
+        """The regions whose records are parsed: the panel transcripts' exons (+ ``EXON_MARGIN``
+        for splice sites and indels reaching into them; the whole transcripts with
+        ``whole_transcripts``, for ``--all-variants``), the tumour-evidence genes, and the
+        germline alleles the knowledge base names. Both builds when the build is unknown."""
+        key = (build, whole_transcripts)
+        if key not in self._regions:
+            from egfr_annot.io.regions import (
+                Interval,
+                RegionSet,
+                load_panel_regions,
+                regions_from_transcripts,
+            )
 
             builds: Sequence[Build] = BUILDS if build is None else (build,)
-            per_build = [
-                panel_region_set(
-                    b, self.models(b).values(), directory=self.annotations_dir / "panel_regions"
+            intervals: list[Interval] = []
+            for b in builds:
+                models = self.models(b).values()
+                if whole_transcripts:
+                    intervals.extend(regions_from_transcripts(models))
+                else:
+                    intervals.extend(
+                        Interval(
+                            m.chrom, max(1, e.start - EXON_MARGIN), e.end + EXON_MARGIN, m.gene
+                        )
+                        for m in models
+                        for e in m.exons
+                    )
+                intervals.extend(
+                    load_panel_regions(b, directory=self.annotations_dir / "panel_regions")
                 )
-                for b in builds
-            ]
-            # Germline alleles named by the knowledge base (FcgammaR genotypes; FCGR2A has no
-            # transcript model) must reach the matcher too.
-            alleles = [
-                Interval(a.chrom, a.pos, a.pos + len(a.ref) - 1, a.gene)
-                for a in self.knowledge.genomic_alleles
-                if a.build in builds
-            ]
-            self._regions[build] = RegionSet(
-                [iv for rs in per_build for iv in rs.intervals] + alleles
-            )
-        return self._regions[build]
+                # FcgammaR genotypes (FCGR2A has no transcript model) must reach the matcher.
+                intervals.extend(
+                    Interval(a.chrom, a.pos, a.pos + len(a.ref) - 1, a.gene)
+                    for a in self.knowledge.genomic_alleles
+                    if a.build == b
+                )
+            self._regions[key] = RegionSet(intervals)
+        return self._regions[key]
 
     def preload(self) -> None:
         """Load everything eagerly (batch workers call this once at start-up)."""
@@ -246,7 +266,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
 
     with open_variants(
         path,
-        regions=resources.regions(forced_build),
+        regions=resources.regions(forced_build, whole_transcripts=options.all_variants),
         sample=options.sample,
         normal=options.normal,
         use_index=options.use_index,
@@ -256,98 +276,54 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         decision = decide_build_from_header(
             options.build, header_build, header_evidence, display_path
         )
-        calls = list(source.calls())
+        calls: Iterable[Call] = source.calls()
+        if decision.build is None:
+            # Only when the header names no build: decide from the REF bases first.
+            buffered = list(calls)
+            decision = _decide_build_from_records(buffered, resources, display_path)
+            calls = buffered
+        build = decision.build or "GRCh38"
+        annotator = resources.annotator(build)
+        matcher = resources.matcher(build)
+        regions = resources.regions(build, whole_transcripts=options.all_variants)
+
+        paired = bool(header.normal_samples)
+        per_sample: dict[str, list[Finding]] = {s: [] for s in header.tumour_samples}
+        evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
+        skipped: Counter[str] = Counter()
+        ref_mismatches: list[Call] = []
+
+        for call in calls:
+            # The annotator caches both steps: a record shared by several samples costs once.
+            allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
+            consequences = annotator.annotate(allele)
+            if not ref_mismatches and any(not c.ref_matches for c in consequences):
+                ref_mismatches.append(call)
+            gene = (
+                consequences[0].gene
+                if consequences
+                else next(iter(regions.labels_at(call.chrom, call.pos)), "")
+            )
+            tumour_evidence = _evidence_call(call, consequences, gene, options)
+            if tumour_evidence is not None:
+                evidence.setdefault(call.sample, []).append(tumour_evidence)
+            per_sample.setdefault(call.sample, []).extend(
+                _call_findings(
+                    call,
+                    allele,
+                    consequences,
+                    gene,
+                    build,
+                    decision.forced,
+                    options,
+                    matcher,
+                    skipped,
+                )
+            )
+
         symbolic = list(source.symbolic_records())
         counts = source.counts
-
-    if decision.build is None:
-        decision = _decide_build_from_records(calls, resources, display_path)
-    build = decision.build or "GRCh38"
-    annotator = resources.annotator(build)
-    matcher = resources.matcher(build)
-    regions = resources.regions(build)
-
-    paired = bool(header.normal_samples)
-    per_sample: dict[str, list[Finding]] = {s: [] for s in header.tumour_samples}
-    evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
-    skipped: Counter[str] = Counter(dict(counts.skipped))
-    annotation_cache: dict[tuple[str, int, str, str], tuple[Allele, tuple[Consequence, ...]]] = {}
-    ref_mismatches: list[Call] = []
-
-    for call in calls:
-        key = (call.chrom, call.pos, call.ref, call.alt)
-        if key not in annotation_cache:
-            allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
-            annotation_cache[key] = (allele, annotator.annotate(allele))
-        allele, consequences = annotation_cache[key]
-        if any(not c.ref_matches for c in consequences):
-            ref_mismatches.append(call)
-
-        passes_filter = call.filter in ("PASS", ".")
-        passes_thresholds = _passes_thresholds(call, options)
-        gene_label = (
-            consequences[0].gene
-            if consequences
-            else next(iter(regions.labels_at(call.chrom, call.pos)), "")
-        )
-
-        if passes_filter and passes_thresholds and call.vaf is not None and gene_label:
-            label = (
-                f"{consequences[0].gene} {consequences[0].hgvsp_short or consequences[0].hgvsc}"
-                if consequences
-                else f"{gene_label} {call.chrom}:{call.pos} {call.ref}>{call.alt}"
-            )
-            evidence.setdefault(call.sample, []).append(EvidenceCall(gene_label, label, call.vaf))
-
-        if not consequences:
-            # Tumour-evidence gene, or a gene without a transcript model: only genomic rules
-            # (e.g. the FCGR2A genotype) can match.
-            genomic = matcher.match_variant(None, allele, genotype=call.genotype)
-            if genomic and (passes_filter or options.include_filtered) and passes_thresholds:
-                per_sample.setdefault(call.sample, []).append(
-                    Finding(
-                        sample=call.sample,
-                        build=build,
-                        call=call,
-                        allele=allele,
-                        consequence=None,
-                        copy_number=None,
-                        match=genomic[0],
-                        other_matches=tuple(genomic[1:]),
-                        gene=gene_label,
-                    )
-                )
-            continue
-        for cons in consequences:
-            if not options.all_variants and not (REPORTABLE_TERMS & set(cons.so_terms)):
-                skipped["not_protein_changing"] += 1
-                continue
-            if not passes_filter and not options.include_filtered:
-                skipped["filtered"] += 1
-                continue
-            if not passes_thresholds:
-                skipped["below_vaf_or_alt_read_threshold"] += 1
-                continue
-            matches = matcher.match_variant(cons, allele) if cons.ref_matches else ()
-            notes: list[str] = []
-            if not passes_filter:
-                notes.append(f"FILTER={call.filter}: not counted for the sample status")
-            elif call.filter == ".":
-                notes.append("FILTER not applied by the caller (.)")
-            if decision.forced and not cons.ref_matches:
-                notes.append(f"REF does not match {build}: genome build forced with --build")
-            finding = Finding(
-                sample=call.sample,
-                build=build,
-                call=call,
-                allele=allele,
-                consequence=cons,
-                copy_number=None,
-                match=matches[0] if matches else None,
-                other_matches=tuple(matches[1:]),
-                notes=tuple(notes),
-            )
-            per_sample.setdefault(call.sample, []).append(finding)
+    skipped.update(dict(counts.skipped))
 
     if ref_mismatches and not decision.forced:
         first = ref_mismatches[0]
@@ -393,6 +369,89 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             )
         )
     return results
+
+
+def _evidence_call(
+    call: Call, consequences: Sequence[Consequence], gene: str, options: RunOptions
+) -> EvidenceCall | None:
+    """A passing call with a VAF in a labelled gene: possible tumour-DNA evidence."""
+    if not gene or call.vaf is None or call.filter not in ("PASS", "."):
+        return None
+    if not _passes_thresholds(call, options):
+        return None
+    if consequences:
+        label = f"{gene} {consequences[0].hgvsp_short or consequences[0].hgvsc}"
+    else:
+        label = f"{gene} {call.chrom}:{call.pos} {call.ref}>{call.alt}"
+    return EvidenceCall(gene, label, call.vaf)
+
+
+def _call_findings(
+    call: Call,
+    allele: Allele,
+    consequences: Sequence[Consequence],
+    gene: str,
+    build: Build,
+    build_forced: bool,
+    options: RunOptions,
+    matcher: Matcher,
+    skipped: Counter[str],
+) -> list[Finding]:
+    """The rows one call gives (one per transcript it changes), counting what it does not."""
+    passes_filter = call.filter in ("PASS", ".")
+    passes_thresholds = _passes_thresholds(call, options)
+    if not consequences:
+        # Tumour-evidence gene, or a gene without a transcript model: only genomic rules
+        # (e.g. the FCGR2A genotype) can match.
+        genomic = matcher.match_variant(None, allele, genotype=call.genotype)
+        if not genomic or not passes_thresholds or not (passes_filter or options.include_filtered):
+            return []
+        return [
+            Finding(
+                call.sample,
+                build,
+                call,
+                allele,
+                None,
+                None,
+                genomic[0],
+                tuple(genomic[1:]),
+                gene=gene,
+            )
+        ]
+    findings = []
+    for cons in consequences:
+        if not options.all_variants and not (REPORTABLE_TERMS & set(cons.so_terms)):
+            skipped["not_protein_changing"] += 1
+            continue
+        if not passes_filter and not options.include_filtered:
+            skipped["filtered"] += 1
+            continue
+        if not passes_thresholds:
+            skipped["below_vaf_or_alt_read_threshold"] += 1
+            continue
+        matches = matcher.match_variant(cons, allele) if cons.ref_matches else ()
+        notes: list[str] = []
+        if not passes_filter:
+            notes.append(f"FILTER={call.filter}: not counted for the sample status")
+        elif call.filter == ".":
+            notes.append("FILTER not applied by the caller (.)")
+        if build_forced and not cons.ref_matches:
+            notes.append(f"REF does not match {build}: genome build forced with --build")
+        findings.append(
+            Finding(
+                sample=call.sample,
+                build=build,
+                call=call,
+                allele=allele,
+                consequence=cons,
+                copy_number=None,
+                match=matches[0] if matches else None,
+                other_matches=tuple(matches[1:]),
+                notes=tuple(notes),
+            )
+        )
+    return findings
 
 
 def _passes_thresholds(call: Call, options: RunOptions) -> bool:

@@ -386,24 +386,37 @@ def _splice_terms(m: MinimalAllele, ix: TranscriptIndex) -> set[str]:
     terms: set[str] = set()
     donor, acceptor = ("start_site", "end_site") if ix.plus else ("end_site", "start_site")
     strand = "plus" if ix.plus else "minus"
-    essential = False
+    essential = donor in flags or acceptor in flags
     if donor in flags:
         terms.add("splice_donor_variant")
-        essential = True
     if acceptor in flags:
         terms.add("splice_acceptor_variant")
-        essential = True
-    if f"fifth_{strand}" in flags:
+    # VEP >= 105 (ensembl-variation PR #737, the SpliceRegion plugin's order): the 5th base
+    # wins over the donor region; neither is dropped by a donor/acceptor hit (TV02003).
+    fifth = f"fifth_{strand}" in flags
+    donor_region = f"donor_region_{strand}" in flags and not fifth
+    if fifth:
         terms.add("splice_donor_5th_base_variant")
-    elif f"donor_region_{strand}" in flags and not essential:
+    if donor_region:
         terms.add("splice_donor_region_variant")
-    if f"ppt_{strand}" in flags and not essential:
+    # polypyrimidine tract: not with an acceptor hit dropped, but never when the allele
+    # touches an exon (ensembl-variation PR #919, release 109)
+    if f"ppt_{strand}" in flags and not _touches_exon(m, ix):
         terms.add("splice_polypyrimidine_tract_variant")
-    if "region" in flags and not essential:
+    # splice_region_variant gives way to the donor/acceptor, 5th base and donor region terms
+    # (VEP 105+ prints c.N+3G>T as splice_donor_region_variant,intron_variant; ensembl-vep
+    # issue #1345); it stays beside the polypyrimidine tract term (-3..-8)
+    if "region" in flags and not (essential or fifth or donor_region):
         terms.add("splice_region_variant")
     if "intronic" in flags:
         terms.add("intron_variant")
     return terms
+
+
+def _touches_exon(m: MinimalAllele, ix: TranscriptIndex) -> bool:
+    """VEP's ``exon`` pre-predicate: the allele's span overlaps an exon base (an insertion
+    counts only strictly inside an exon)."""
+    return any(_overlap(m.start, m.end, x.g_start, x.g_end) for x in ix.exons)
 
 
 # ============================================================================================
@@ -995,10 +1008,12 @@ def hgvs_p(m: MinimalAllele, ix: TranscriptIndex) -> ProteinHgvs | None:
 
 
 def hgvsp_short(hgvsp: str, so_terms: tuple[str, ...], hgvsc: str) -> str:
-    """vcf2maf-style 1-letter form; ``p.X<n>_splice`` for splice variants without a p."""
+    """vcf2maf-style 1-letter form; ``p.X<n>_splice`` when there is no p. and the most severe
+    term is a splice term (Genome Nexus keys on the first term, vcf2maf on One_Consequence:
+    ``frameshift_variant,splice_region_variant`` without a p. gets none)."""
     if hgvsp:
         return _short_p(hgvsp)
-    if SPLICE_TERMS.intersection(so_terms):
+    if so_terms and so_terms[0] in SPLICE_TERMS:
         return _splice_short(hgvsc)
     return ""
 

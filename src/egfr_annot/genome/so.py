@@ -50,9 +50,19 @@ SEVERITY_RANK: Final[dict[str, int]] = {t: i for i, t in enumerate(SO_TERMS_BY_S
 SPLICE_SITE_TERMS: Final[frozenset[str]] = frozenset(
     {"splice_acceptor_variant", "splice_donor_variant"}
 )
-# Terms after which vcf2maf-style ``p.X<n>_splice`` is written when there is no HGVSp.
-SPLICE_TERMS: Final[frozenset[str]] = frozenset(
-    {"splice_acceptor_variant", "splice_donor_variant", "splice_region_variant"}
+# Intronic terms VEP 105 split off splice_region_variant: at donor +3..+6 VEP now prints
+# splice_donor_region_variant / splice_donor_5th_base_variant *instead of* splice_region_variant.
+# They mean what splice_region_variant meant there (vcf2maf PR #320 gives them its priority and
+# the Splice_Region class), so the class and p.X<n>_splice below treat them alike -- the same
+# variant then gets the same class and HGVSp_Short whichever VEP release annotated it.
+DONOR_REGION_TERMS: Final[frozenset[str]] = frozenset(
+    {"splice_donor_5th_base_variant", "splice_donor_region_variant"}
+)
+# A most severe term after which Genome Nexus/vcf2maf write ``p.X<n>_splice`` when VEP gives
+# no HGVSp (Genome Nexus ProteinChangeResolver.SPLICE_SITE_VARIANTS, first consequence term).
+SPLICE_TERMS: Final[frozenset[str]] = (
+    frozenset({"splice_acceptor_variant", "splice_donor_variant", "splice_region_variant"})
+    | DONOR_REGION_TERMS
 )
 
 
@@ -61,8 +71,8 @@ def sort_terms(terms: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(terms), key=lambda t: (SEVERITY_RANK.get(t, 999), t)))
 
 
-# effect class: the most severe term's class; "+splice_region" when splice_region_variant is
-# also present (the truth set's ``effect_class`` column uses the same vocabulary).
+# effect class: the most severe term's class; "+splice_region" when splice_region_variant (or
+# a DONOR_REGION_TERMS term) is also present (the truth set's ``effect_class`` column uses the same vocabulary).
 _CLASS_OF_TERM: Final[tuple[tuple[str, str], ...]] = (
     ("splice_acceptor_variant", "splice_site"),
     ("splice_donor_variant", "splice_site"),
@@ -92,9 +102,9 @@ def effect_class(terms: Iterable[str]) -> str:
         if term in present:
             base = cls
             break
+    region = "splice_region_variant" in present or not DONOR_REGION_TERMS.isdisjoint(present)
     if not base:
-        base = "splice_region" if "splice_region_variant" in present else "other"
-        return base
-    if base != "splice_site" and "splice_region_variant" in present:
+        return "splice_region" if region else "other"
+    if base != "splice_site" and region:
         return base + "+splice_region"
     return base

@@ -50,6 +50,10 @@ from typing import Final, NamedTuple
 from egfr_annot.io.vcf_header import FieldDecl
 
 MISSING: Final = frozenset({"", ".", "NA", "NaN", "nan", "na", "N/A"})
+# Per-sample depth, first present: DP; PCGR's DPT; Sentieon TNscope's AFDP (it writes no DP);
+# Strelka2's DPI (germline indels carry no DP).
+_DEPTH_KEYS: Final = ("DP", "DPT", "AFDP", "DPI")
+_UMI_SOURCE: Final = "FORMAT/VMT/UMT (UMI families)"
 _BASE_INDEX: Final = {"A": 0, "C": 1, "G": 2, "T": 3}
 
 
@@ -253,7 +257,7 @@ def extract_evidence(
                           "FORMAT/AF")
         if acc.vaf is None and "FREQ" in sample:
             _freq(acc, sample["FREQ"])
-        for key in ("FA", "VF", "VAF"):
+        for key in ("FA", "VMF", "VF", "VAF"):
             if acc.vaf is None and key in sample:
                 acc.offer_vaf(to_float(acc.pick(sample[key], _number(fdecl, key),
                                                 f"FORMAT/{key}")), f"FORMAT/{key}")
@@ -263,12 +267,18 @@ def extract_evidence(
                                         "INFO/TVAF")), "INFO/TVAF")
     if sample:
         _format_counts(acc, ctx, sample, allele)
-        dp = to_count(sample.get("DP"))
-        if dp is None:
-            dp = to_count(sample.get("DPT"))
+        dp = None
+        for key in _DEPTH_KEYS:
+            if key in sample:
+                dp = to_count(sample[key])
+                if dp is not None:
+                    break
+        # the depth of the counts that gave the ALT reads, when it is a different unit
         if acc.count_source == "FORMAT/FAO/FDP":
             fdp = to_count(sample.get("FDP"))
             dp = fdp if fdp is not None else dp
+        elif acc.count_source == _UMI_SOURCE:
+            dp = acc.depth_from_counts
         acc.depth = dp if dp is not None else acc.depth_from_counts
     # 15+: site-level values, only when they can only describe this sample
     if ctx.info_level_allowed and (acc.vaf is None or acc.alt is None or acc.depth is None):
@@ -315,6 +325,8 @@ def _format_counts(acc: _Acc, ctx: RecordContext, sample: Mapping[str, str], all
         else:
             acc.problem(f"FORMAT/AD has {len(ad)} values for {n_alts} ALT allele(s): "
                                 "not used")
+    elif "LAD" in sample:
+        _local_allele_depths(acc, sample, allele)
 
     if acc.alt is not None:
         return  # only the first source of ALT reads is used
@@ -326,6 +338,15 @@ def _format_counts(acc: _Acc, ctx: RecordContext, sample: Mapping[str, str], all
         total = _all(aos) if aos is not None else None
         acc.offer_counts(alt, ro + sum(total) if ro is not None and total else None,
                          "FORMAT/AO,RO")
+
+    if acc.alt is not None:
+        return  # only the first source of ALT reads is used
+    # 6b. UMI families (smCounter/smCounter2): VMT per ALT, UMT total
+    if "VMT" in sample and "UMT" in sample:
+        vmt = to_count(acc.pick(sample["VMT"], _number(fdecl, "VMT", "A"), "FORMAT/VMT"))
+        acc.offer_counts(vmt, to_count(sample["UMT"]), _UMI_SOURCE)
+        if acc.count_source == _UMI_SOURCE:
+            acc.note("ALT reads and depth are UMI families (molecules), not reads")
 
     if acc.alt is not None:
         return  # only the first source of ALT reads is used
@@ -397,6 +418,56 @@ def _format_counts(acc: _Acc, ctx: RecordContext, sample: Mapping[str, str], all
     if "VD" in sample and n_alts == 1:
         acc.offer_counts(_first_count(sample["VD"]), to_count(sample.get("DP")), "FORMAT/VD/DP")
 
+    if acc.alt is not None or n_alts != 1:
+        return  # the counts below are for all ALTs together: single-ALT records only
+    _sv_read_counts(acc, ctx, sample)
+
+
+def _sv_read_counts(acc: _Acc, ctx: RecordContext, sample: Mapping[str, str]) -> None:
+    """Read counts of structural-variant callers, for their sequence-resolved alleles
+    (insertions/deletions in a panel gene are calls like any other):
+
+    - Delly: junction reads RV/RR for PRECISE records, else read pairs DV/DR;
+    - samtools/old bcftools: DV (non-reference reads) of DP;
+    - Manta: PR (spanning pairs) and SR (split reads), each REF,ALT: ALT = PR[1] + SR[1]."""
+    if "RV" in sample and "RR" in sample and ("PRECISE" in ctx.info or "DV" not in sample):
+        rv, rr = to_count(sample["RV"]), to_count(sample["RR"])
+        acc.offer_counts(rv, rr + rv if rv is not None and rr is not None else None,
+                         "FORMAT/RV/RR (junction reads)")
+    elif "DV" in sample and "DR" in sample:
+        dv, dr = to_count(sample["DV"]), to_count(sample["DR"])
+        acc.offer_counts(dv, dr + dv if dv is not None and dr is not None else None,
+                         "FORMAT/DV/DR (read pairs)")
+    elif "DV" in sample and "DP" in sample:
+        acc.offer_counts(to_count(sample["DV"]), to_count(sample["DP"]), "FORMAT/DV/DP")
+    elif "PR" in sample or "SR" in sample:
+        alt = total = 0
+        for key in ("PR", "SR"):
+            raw = _counts(sample.get(key))
+            if raw is None:
+                continue
+            pair = _all(raw)
+            if pair is None or len(pair) != 2:
+                acc.problem(f"FORMAT/{key} is not a REF,ALT pair of counts: not used")
+                return
+            alt += pair[1]
+            total += pair[0] + pair[1]
+        acc.offer_counts(alt, total, "FORMAT/PR+SR (Manta pairs + split reads)")
+
+
+def _local_allele_depths(acc: _Acc, sample: Mapping[str, str], allele: int) -> None:
+    """VCF 4.4 local alleles: LAD holds REF then the ALTs listed (1-based) in LAA. An ALT
+    not in LAA has no reads in this sample."""
+    lad = _counts(sample["LAD"])
+    laa_raw = sample.get("LAA", "")
+    local = [] if laa_raw in MISSING else [to_count(v) for v in laa_raw.split(",")]
+    if lad is None or None in local or len(lad) != len(local) + 1:
+        acc.problem("FORMAT/LAD does not match FORMAT/LAA: not used")
+        return
+    total = _all(lad)
+    alt: int | None = lad[local.index(allele) + 1] if allele in local else 0
+    acc.offer_counts(alt, sum(total) if total else None, "FORMAT/LAD (local alleles)")
+
 
 def _first_count(raw: str | None) -> int | None:
     if raw is None:
@@ -414,6 +485,10 @@ def _info_level(acc: _Acc, ctx: RecordContext, allele: int) -> None:
         value = info.get(key)
         return value if isinstance(value, str) else None
 
+    # INFO/VMF: UMI-family VAF of smCounter2 (before AF, which such files do not write)
+    if "VMF" in info and acc.vaf is None:
+        acc.offer_vaf(to_float(acc.pick(raw("VMF"), _number(idecl, "VMF"), "INFO/VMF")),
+                      "INFO/VMF")
     # INFO/AF: a VAF (LoFreq, VarDict, VarScan INFO-only files) unless genotype-based
     if "AF" in info and acc.vaf is None:
         genotype_based = ctx.freebayes or ("AC" in info and "AN" in info)
@@ -444,6 +519,13 @@ def _info_level(acc: _Acc, ctx: RecordContext, allele: int) -> None:
         acc.offer_counts(fao, to_count(raw("FDP")), "INFO/FAO/FDP")
     if "VD" in info and n_alts == 1:
         acc.offer_counts(_first_count(raw("VD")), to_count(raw("DP")), "INFO/VD/DP")
+    if "VMT" in info and "UMT" in info:
+        acc.offer_counts(to_count(acc.pick(raw("VMT"), _number(idecl, "VMT", "A"), "INFO/VMT")),
+                         to_count(raw("UMT")), "INFO/VMT/UMT (UMI families)")
+        if acc.count_source == "INFO/VMT/UMT (UMI families)":
+            acc.note("ALT reads and depth are UMI families (molecules), not reads")
+            if acc.depth is None:
+                acc.depth = acc.depth_from_counts
     if acc.depth is None:
         for key in ("TDP", "DP"):
             d = _first_count(raw(key))

@@ -4,14 +4,22 @@ Only the header is parsed here (it is small); records are handled by ``vcf_recor
 Tumour/normal roles are decided once per file (:func:`assign_sample_roles`), in this order:
 
 1. the caller's options: ``sample=`` (the one tumour sample to report) and ``normal=``;
-2. header declarations: ``##tumor_sample=`` / ``##normal_sample=`` (GATK Mutect2),
-   ``##SAMPLE=<ID=...,Description="...Normal...">`` (RADIA, TCGA VCFs);
-3. sample names: ``NORMAL``/``TUMOR`` (Strelka, VarScan, MuTect), ``*_NORMAL``, ``DNA_NORMAL``,
-   ``*-N``/``*-T`` pairs, ``GERMLINE``, ``CONTROL``, and TCGA barcodes with a normal sample
-   type (10-19);
-4. a file with a single sample column: that sample is the tumour (a pooled
+   ``sample=`` naming the file's normal is refused unless ``normal=`` is given too;
+2. header declarations (:func:`_declared_roles`): ``##tumor_sample=`` / ``##normal_sample=``
+   (GATK Mutect2, Sentieon), ``##SAMPLE=<ID=...,Description|SampleType|Genomes|ALIAS=...>``
+   (RADIA, TCGA/GDC, bcbio), ``##PEDIGREE=<Derived=T,Original=N>``, then the sample options
+   of the caller's command line echoed in the header (GATK/Octopus ``--normal-sample``,
+   Sentieon ``--normal_sample``, DRAGEN ``--RGSM-tumor`` + ``--RGSM``). When only tumours
+   are declared, the other samples are normals;
+3. a file with a single sample column: that sample is the tumour (a pooled
    ``TUMOUR_NORMAL`` column as in the PCGR/TCGA files holds the tumour's values);
-5. everything not recognised as normal is a tumour sample and gets calls.
+4. sample names: ``NORMAL``/``TUMOR`` (Strelka, VarScan, MuTect, MuSE), ``*_NORMAL``,
+   ``DNA_NORMAL``, ``*-N``/``*-T`` pairs, ``GERMLINE``, ``CONTROL``, ``WBC``/``buffy coat``/
+   ``blood`` (the germline control of a plasma sample), VarDict's ``<tumour>-match``, and
+   TCGA barcodes with a normal sample type (10-19);
+5. the fixed column order of callers that name a pair by the user's sample names: Manta
+   somatic (normal first), VarDict paired (tumour first);
+6. everything not recognised as normal is a tumour sample and gets calls.
 """
 
 from __future__ import annotations
@@ -223,12 +231,24 @@ class HeaderBuilder:
 # ------------------------------------------------------------------------------------------
 # tumour / normal roles
 # ------------------------------------------------------------------------------------------
-# "wbc"/"pbmc"/"buffy(coat)": the germline control of a plasma (cfDNA) sample.
+# "wbc"/"pbmc"/"buffy(coat)"/"blood": the germline control of a plasma (cfDNA) sample;
+# "match(ed)": VarDict's paired output names the normal "<tumour>-match".
 _NORMAL_TOKENS: Final = frozenset(
-    {"normal", "germline", "control", "norm", "wbc", "pbmc", "buffy", "buffycoat"}
+    {"normal", "germline", "control", "norm", "wbc", "pbmc", "buffy", "buffycoat", "blood",
+     "match", "matched"}
 )
 _TUMOUR_TOKENS: Final = frozenset({"tumor", "tumour", "tum", "cancer", "plasma", "cfdna", "ctdna"})
 _TCGA_BARCODE = re.compile(r"TCGA-[A-Z0-9]{2}-[A-Z0-9]{4}-([0-9]{2})[A-Z]?(?:-.*)?", re.IGNORECASE)
+# Options naming the samples on a caller's command line as echoed in the header
+# (##GATKCommandLine, ##SentieonCommandLine.*, ##DRAGENCommandLine, ##octopus, ...).
+_VALUE = r"""[=\s]+\\?["']?([^\s"'\\,<>]+)"""
+_CMD_TUMOUR = re.compile(
+    r"(?:^|[\s\"])(?:--tumou?r[-_]sample(?:[-_]name)?|-tumor|--RGSM-tumor"
+    r"|--tumor-fastq-list-sample-id)" + _VALUE)
+_CMD_NORMAL = re.compile(
+    r"(?:^|[\s\"])(?:--normal[-_]sample(?:[-_]name)?|-normal|-N)" + _VALUE)
+# DRAGEN names the normal with the plain read-group/fastq-list options of a tumour-normal run
+_CMD_DRAGEN_NORMAL = re.compile(r"(?:^|[\s\"])(?:--RGSM|--fastq-list-sample-id)" + _VALUE)
 
 
 def _tokens(name: str) -> list[str]:
@@ -254,6 +274,99 @@ def _paired_suffix_normals(samples: Sequence[str]) -> set[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Declared:
+    """Roles the header states (not guessed from names), with where they were read."""
+
+    tumours: tuple[str, ...]
+    normals: tuple[str, ...]
+    how: str
+
+
+def _declared_roles(samples: Sequence[str], meta: Sequence[tuple[str, str]]) -> _Declared | None:
+    """Roles stated by the header, strongest first:
+
+    1. ``##tumor_sample=``/``##normal_sample=`` (GATK Mutect2, Sentieon TNhaplotyper2);
+    2. ``##SAMPLE=<ID=..,...>`` whose Description/SampleType/Genomes/ALIAS says normal,
+       germline or tumour (RADIA, TCGA/GDC, bcbio), and ``##PEDIGREE=<Derived=T,Original=N>``;
+    3. the caller's command line echoed in the header: ``--tumor-sample``/``--normal-sample``
+       (GATK, Octopus ``--normal-sample``), ``--tumor_sample``/``--normal_sample`` (Sentieon),
+       ``--RGSM-tumor`` with ``--RGSM`` (DRAGEN tumour-normal).
+
+    Only names that are sample columns of the file count. When only tumours are declared,
+    every other sample is the normal (Mutect2 declares every tumour sample it wrote)."""
+    present = set(samples)
+
+    def result(tumours: list[str], normals: list[str], how: str) -> _Declared | None:
+        tumours = [t for t in dict.fromkeys(tumours) if t in present]
+        normals = [n for n in dict.fromkeys(normals) if n in present and n not in tumours]
+        if not normals and tumours:
+            normals = [s for s in samples if s not in tumours]
+            how += " (the other samples are not declared tumours)"
+        if not normals:
+            return None
+        return _Declared(tuple(tumours), tuple(normals), how)
+
+    # 1. ##tumor_sample / ##normal_sample
+    tumours = [v for k, v in meta if k in ("tumor_sample", "tumour_sample") and v]
+    normals = [v for k, v in meta if k == "normal_sample" and v]
+    if any(s in present for s in tumours + normals):
+        how = ("##tumor_sample/##normal_sample header lines" if normals and tumours
+               else "##normal_sample header line" if normals else "##tumor_sample header line")
+        found = result(tumours, normals, how)
+        if found is not None:
+            return found
+
+    # 2. ##SAMPLE descriptions, ##PEDIGREE
+    tumours, normals = [], []
+    for key, value in meta:
+        fields = parse_structured(value) if key in ("SAMPLE", "PEDIGREE") else None
+        if not fields:
+            continue
+        if key == "PEDIGREE":
+            tumours += [fields[k] for k in ("Derived", "Child") if fields.get(k)]
+            normals += [fields[k] for k in ("Original", "Parent") if fields.get(k)]
+            continue
+        words = " ".join(fields.get(k, "") for k in ("Description", "SampleType", "Genomes",
+                                                      "ALIAS", "Alias", "Type")).lower()
+        ident = fields.get("ID", "")
+        if ("normal" in words or "germline" in words) and "tumo" not in words:
+            normals.append(ident)
+        elif "tumo" in words or "cancer" in words:
+            tumours.append(ident)
+    found = result(tumours, normals, "##SAMPLE/##PEDIGREE header lines")
+    if found is not None:
+        return found
+
+    # 3. command lines
+    tumours, normals = [], []
+    for key, value in meta:
+        if "command" not in key.lower() and "cmdline" not in key.lower() and \
+                "Command" not in value and "CommandLine" not in value:
+            continue
+        cmd_tumours = [m.group(1) for m in _CMD_TUMOUR.finditer(value)]
+        tumours += cmd_tumours
+        normals += [m.group(1) for m in _CMD_NORMAL.finditer(value)]
+        if cmd_tumours:  # DRAGEN: plain --RGSM is the normal only in a tumour-normal run
+            normals += [m.group(1) for m in _CMD_DRAGEN_NORMAL.finditer(value)]
+    return result(tumours, normals, "sample options on the caller's command line in the header")
+
+
+def _column_order_normal(samples: Sequence[str], meta: Sequence[tuple[str, str]],
+                         source: str) -> tuple[str, str] | None:
+    """Callers that write a tumour-normal pair in a fixed column order under sample names of
+    the user's choosing: (normal, how) or None."""
+    if len(samples) != 2:
+        return None
+    source = source.lower()
+    if "generatesvcandidates" in source or any(
+            k == "cmdline" and "configManta" in v for k, v in meta):
+        return samples[0], "Manta somatic column order (normal first)"
+    if "vardict" in source and any(k == "INFO" and v.startswith("<ID=STATUS,") for k, v in meta):
+        return samples[1], "VarDict paired column order (tumour first, normal second)"
+    return None
+
+
 def assign_sample_roles(
     samples: Sequence[str],
     meta: Sequence[tuple[str, str]],
@@ -269,7 +382,8 @@ def assign_sample_roles(
     ------
     UsageError
         ``sample``/``normal`` names a sample the file does not have (the message lists the
-        available samples), or both name the same sample.
+        available samples), both name the same sample, or ``sample`` names the file's normal
+        sample (unless ``normal`` names another one: the user then sets both roles).
     """
     available = ", ".join(samples) if samples else "(none: sites-only VCF)"
     for opt, value in (("--sample", sample), ("--normal", normal)):
@@ -284,42 +398,38 @@ def assign_sample_roles(
         name = sample or pseudo_sample
         return (name,), (), f"sites-only VCF: no sample columns; calls are named {name!r}"
 
-    header_tumours = [v for k, v in meta if k in ("tumor_sample", "tumour_sample") and v]
-    header_normals = [v for k, v in meta if k in ("normal_sample",) and v]
-    described_normals = []
-    for k, v in meta:
-        if k == "SAMPLE":
-            fields = parse_structured(v) or {}
-            desc = (fields.get("Description", "") + " " + fields.get("SampleType", "")).lower()
-            if fields.get("ID") in samples and "normal" in desc and "tumo" not in desc:
-                described_normals.append(fields["ID"])
-
+    source = "; ".join(v for k, v in meta if k == "source")
     normals: list[str]
     how: str
+    declared = _declared_roles(samples, meta)
     if normal is not None:
         normals, how = [normal], "--normal option"
-    elif any(n in samples for n in header_normals):
-        normals = [n for n in header_normals if n in samples]
-        how = "##normal_sample header line"
-    elif described_normals:
-        normals, how = described_normals, "##SAMPLE Description (Normal) header lines"
+    elif declared is not None:
+        normals, how = list(declared.normals), declared.how
     elif len(samples) == 1:
         normals, how = [], "single sample column: treated as the tumour"
     else:
         normals = [s for s in samples if _looks_normal(s)] + sorted(
             _paired_suffix_normals(samples) - {s for s in samples if _looks_normal(s)}
         )
-        how = "sample names" if normals else "no normal sample recognised: every sample is a tumour"
+        how = "sample names"
+        by_order = _column_order_normal(samples, meta, source)
+        if not normals and by_order is not None:
+            normals, how = [by_order[0]], by_order[1]
+        elif not normals:
+            how = "no normal sample recognised: every sample is a tumour"
 
     if sample is not None:
+        if sample in normals and normal is None:
+            raise UsageError(
+                f"--sample {sample!r} is the normal sample of {path} (by {how}); name a tumour "
+                f"sample ({', '.join(s for s in samples if s not in normals) or 'none'}), or "
+                "give --normal as well to set both roles yourself")
         tumours = [sample]
         normals = [n for n in normals if n != sample]
         how = f"--sample option; normal by {how}"
     else:
-        declared_tumours = [t for t in header_tumours if t in samples and t not in normals]
-        tumours = [s for s in samples if s not in normals]
-        if declared_tumours and normal is None and how == "##normal_sample header line":
-            how = "##tumor_sample/##normal_sample header lines"
+        tumours = [s for s in samples if s not in normals]  # declared or not
     if not tumours:
         raise InputError(path, None, f"every sample is marked or named as normal ({available}, "
                          f"by {how}); name the tumour sample with --sample")

@@ -44,6 +44,7 @@ _BREAKEND = re.compile(  # t[p[, t]p], ]p]t, [p[t, and single breakends .t / t.
     r"(?:[ACGTNacgtn]*[\[\]][^\[\]]+[\[\]][ACGTNacgtn]*)|(?:\.[ACGTNacgtn]+)|(?:[ACGTNacgtn]+\.)"
 )
 GVCF_NON_REF: Final = frozenset({"<NON_REF>", "<*>", "<X>"})
+_MISSING_VALUES: Final = frozenset({"", ".", "NA", "NaN", "nan"})
 _MAX_WARNING_KINDS: Final = 200
 
 
@@ -139,6 +140,9 @@ class RecordParser:
         self._annotated = any(k in header.info for k in ("CSQ", "ANN", "BCSQ"))
         self.csq_fields = header.csq_fields
         self.ann_fields = header.ann_fields
+        # VEP can write its CSQ-format annotations under the name ANN (--vcf_info_field ANN)
+        ann = header.info.get("ANN")
+        self.ann_is_vep = ann is not None and "Ensembl VEP" in ann.description
         self._info_keys = frozenset(header.info)
         self._format_keys = frozenset(header.format)
         # matches an INFO column that uses only declared keys (checked in C, ~0.5 us)
@@ -179,6 +183,9 @@ class RecordParser:
         """Calls of one data line (``text`` without its line end). Returns ``None`` when the
         record lies outside the regions (possible for span candidates, ``by_pos=False``)."""
         fields = text.split("\t")
+        if len(fields) == self.ncols + 1 and not fields[-1]:
+            fields.pop()  # a trailing tab (spreadsheet export): the empty last field is dropped
+            self._warn("trailing tab at the end of a record ignored", line_no)
         if len(fields) != self.ncols and not (self.ncols == 9 and len(fields) == 8):
             raise self._fatal(line_no, f"expected {self.ncols} tab-separated columns as in the "
                               f"#CHROM header line, found {len(fields)}")
@@ -207,7 +214,7 @@ class RecordParser:
             filt = "."
 
         if self.regions is not None and not by_pos:
-            end = self._record_end(pos, ref, info, line_no)
+            end = self._record_end(chrom, pos, ref, info, line_no)
             if not self.regions.overlaps(chrom, pos, end):
                 return None
         tally = self.tally
@@ -220,7 +227,10 @@ class RecordParser:
                 self._add_symbolic(fields, pos, ref_u, ".", info, samples, line_no)
                 tally.skipped["copy_number_segment"] += 1
             else:
-                tally.skipped["no_alt"] += 1
+                # a reference call (Strelka2/bcftools gVCF blocks have ALT "." and END): its
+                # depth says the position was covered without a variant
+                self._add_reference_block(chrom, pos, ref_u, filt, info, samples, line_no)
+                tally.skipped["gvcf_reference_block" if "END" in info else "no_alt"] += 1
             return []
         alts = alt_field.split(",")
         kinds = [_allele_kind(a) for a in alts] if len(alts) > 1 else [_allele_kind(alt_field)]
@@ -269,31 +279,52 @@ class RecordParser:
                 continue
             n_before = len(calls)
             plan = samples.fast_plan() if len(alts_u) == 1 else None
+            no_data = 0
             for idx in self.tumour_idx:
                 fast = _fast_af_ad_dp(plan, fields, idx) if plan is not None else None
                 if fast is not None:
                     gt, ev = fast
                 else:
                     sample = samples.get(idx)
-                    gt = sample.get("GT") if sample else None
-                    if gt == "" or gt == ".":
-                        gt = None
+                    if not _has_data(sample):
+                        if not samples.keys and len(self.tumour_idx) == 1:
+                            # FORMAT '.': no per-sample data at all, so the record is the call
+                            # (as in a sites-only VCF), with any site-level values
+                            ev = extract_evidence(ctx, None, allele)
+                            calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt, filt,
+                                              ev.vaf, ev.alt_reads, ev.depth, ev.vaf_source,
+                                              line_no, None, external,
+                                              (*ev.notes, _NO_SAMPLE_DATA_NOTE)))
+                        else:
+                            no_data += 1
+                        continue
+                    gt = _genotype(sample, allele)
                     ev = extract_evidence(ctx, sample, allele)
                 if ev.problems:
                     self._report_problems(ev, line_no)
                 carried = gt is not None and _gt_has_allele(gt, allele)
-                if not carried and not ((ev.alt_reads or 0) > 0 or (ev.vaf or 0.0) > 0.0):
+                # ALT reads decide when they are known (Mutect2 writes a small AF > 0 for
+                # samples without a single ALT read); the VAF decides only without them
+                supported = (ev.alt_reads > 0 if ev.alt_reads is not None
+                             else (ev.vaf or 0.0) > 0.0)
+                unknown = ev.alt_reads is None and ev.vaf is None
+                if not carried and not supported and not (unknown and gt is None):
                     continue
                 notes = ev.notes
                 if gt is not None and not carried and _gt_called(gt):
                     notes = (*notes, f"genotype {gt} does not include this ALT, but the sample "
                                      "has ALT support")
+                if unknown:
+                    notes = (*notes, _NO_GT_NOTE if gt is None else _GT_ONLY_NOTE)
                 calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt, filt, ev.vaf,
                                   ev.alt_reads, ev.depth, ev.vaf_source, line_no, gt, external,
                                   notes))
             if len(calls) == n_before:
-                skipped["normal_sample_only" if self._in_normal(ctx, samples, allele)
-                        else "no_alt_support_in_tumour"] += 1
+                if no_data == len(self.tumour_idx):
+                    skipped["no_tumour_sample_data"] += 1
+                else:
+                    skipped["normal_sample_only" if self._in_normal(ctx, samples, allele)
+                            else "no_alt_support_in_tumour"] += 1
         tally.calls_in_panel += len(calls)
         return calls
 
@@ -302,14 +333,19 @@ class RecordParser:
             sample = samples.get(idx)
             if not sample:
                 continue
-            gt = sample.get("GT")
+            gt = _genotype(sample, allele)
             if gt and _gt_has_allele(gt, allele):
                 return True
             if (extract_evidence(ctx, sample, allele).alt_reads or 0) > 0:
                 return True
         return False
 
-    def _record_end(self, pos: int, ref: str, info: Mapping[str, str | bool], line_no: int) -> int:
+    def _record_end(self, chrom: str, pos: int, ref: str, info: Mapping[str, str | bool],
+                    line_no: int) -> int:
+        if info.get("SVTYPE") in ("BND", "TRA") or info.get("CHR2", chrom) != chrom:
+            # a breakend's END (Delly, with CHR2) is the mate's position, maybe on another
+            # chromosome: the record spans only its own position
+            return pos + max(len(ref) - 1, 0)
         end_raw = info.get("END")
         if isinstance(end_raw, str):
             end = to_count(end_raw)
@@ -335,7 +371,8 @@ class RecordParser:
         if "CSQ" in info:
             out += parse_csq(info["CSQ"], self.csq_fields, ref, alts, allele)
         if "ANN" in info:
-            out += parse_ann(info["ANN"], self.ann_fields, alts, allele)
+            out += (parse_csq(info["ANN"], self.ann_fields, ref, alts, allele) if self.ann_is_vep
+                    else parse_ann(info["ANN"], self.ann_fields, alts, allele))
         if "BCSQ" in info:
             out += parse_bcsq(info["BCSQ"], pos, ref, alts, allele)
         return out
@@ -343,7 +380,7 @@ class RecordParser:
     def _add_symbolic(self, fields: list[str], pos: int, ref: str, alt: str,
                       info: Mapping[str, str | bool], samples: _Samples,
                       line_no: int) -> None:
-        end = self._record_end(pos, ref, info, line_no)
+        end = self._record_end(fields[0], pos, ref, info, line_no)
         per_sample = {
             name: MappingProxyType(dict(samples.get(i)))
             for i, name in enumerate(self.samples)
@@ -357,7 +394,7 @@ class RecordParser:
     def _add_reference_block(self, chrom: str, pos: int, ref: str, filt: str,
                              info: Mapping[str, str | bool],
                              samples: _Samples, line_no: int) -> None:
-        end = self._record_end(pos, ref, info, line_no)
+        end = self._record_end(chrom, pos, ref, info, line_no)
         depth: dict[str, int | None] = {}
         min_depth: dict[str, int | None] = {}
         for i, name in enumerate(self.samples):
@@ -371,6 +408,46 @@ class RecordParser:
 
 
 _SEQ, _STAR, _NON_REF, _SYM, _BND, _MALFORMED = range(6)
+_NO_SAMPLE_DATA_NOTE: Final = ("no per-sample data (FORMAT is '.'): the record itself is the "
+                               "call")
+_NO_GT_NOTE: Final = ("no genotype and no read counts or VAF the reader knows for this sample: "
+                      "reported as a call because the caller wrote the record")
+_GT_ONLY_NOTE: Final = "no read counts or VAF for this sample (the genotype is the only evidence)"
+
+
+def _has_data(sample: Mapping[str, str]) -> bool:
+    """Does a sample column hold anything (``.`` and ``./.:.:.`` do not)?"""
+    for key, value in sample.items():
+        if key in ("GT", "LGT"):
+            if _gt_called(value):
+                return True
+        elif value not in _MISSING_VALUES and value.strip(".,") != "":
+            return True
+    return False
+
+
+def _genotype(sample: Mapping[str, str], allele: int) -> str | None:
+    """GT as written, or VCF 4.4's local LGT translated through LAA; None when missing."""
+    gt = sample.get("GT")
+    if gt is None and "LGT" in sample:
+        gt = _global_genotype(sample["LGT"], sample.get("LAA", "."))
+    if gt == "" or gt == ".":
+        return None
+    return gt
+
+
+def _global_genotype(lgt: str, laa: str) -> str | None:
+    """``LGT=0/1`` with ``LAA=2`` -> ``0/2`` (VCF 4.4 local alleles)."""
+    local = [] if laa in ("", ".") else laa.split(",")
+    out = []
+    for part in re.split(r"([/|])", lgt):
+        if part.isdigit() and part != "0":
+            k = int(part)
+            if k > len(local) or not local[k - 1].isdigit():
+                return None
+            part = local[k - 1]
+        out.append(part)
+    return "".join(out)
 
 
 def _allele_kind(alt: str) -> int:

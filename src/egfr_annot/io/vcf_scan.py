@@ -115,8 +115,10 @@ class LineScanner:
             n_lines = data.count(b"\n", 0, end) - 1
             n_tabs = data.count(b"\t", 0, end)
         records = n_lines
-        if n_tabs != n_lines * self.tabs_per_line:
+        if n_tabs != n_lines * self.tabs_per_line and n_tabs - data.count(
+                b"\t\n", 0, end) - data.count(b"\t\r\n", 0, end) != n_lines * self.tabs_per_line:
             # blank lines, a wrong column count, a header line: find out line by line
+            # (lines that all end with a tab, a spreadsheet habit, are fine: see above)
             records -= self._check_lines(data, end)
 
         if self.regions is None:
@@ -179,6 +181,8 @@ class LineScanner:
                 raise InputError(self.name, line_no, "header line among the records "
                                  "(were two VCF files concatenated?)")
             tabs = line.count(b"\t")
+            if line.endswith((b"\t", b"\t\r")) and tabs == self.tabs_per_line + 1:
+                continue  # a trailing tab: the parser drops the empty field
             if tabs != self.tabs_per_line and not (self.ncols == 9 and tabs == 7):
                 raise InputError(self.name, line_no,
                                  f"expected {self.ncols} tab-separated columns as in the #CHROM "

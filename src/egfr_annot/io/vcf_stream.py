@@ -163,9 +163,12 @@ def read_header(
         raw = _readline(stream, line_no + 1)
         if not raw:
             if line_no == 0:
-                raise InputError(name, None, "empty file: not a VCF")
+                raise InputError(name, None, "empty file (no data after decompression): "
+                                 "not a VCF")
             raise InputError(name, line_no, "no #CHROM header line before the end of the file")
         line_no += 1
+        if line_no == 1:
+            raw = _strip_bom(raw, builder, name)
         if line_no == 1 and not raw.startswith(b"#"):
             raise InputError(name, 1, "not a VCF file (it does not start with '##fileformat=VCF')")
         if not raw.endswith(b"\n") and len(raw) >= MAX_HEADER_LINE:
@@ -181,7 +184,7 @@ def read_header(
             text = _decode_header_line(raw, builder, line_no)
             if line_no == 1:
                 builder.problems.append((1, "no ##fileformat line (read as VCF anyway)"))
-            columns = _check_columns(text, name, line_no)
+            columns = _check_columns(text, name, line_no, builder.problems)
             builder.n_lines = line_no
             pseudo = _pseudo_sample(stream.path)
             header = builder.finish(columns, sample=sample, normal=normal, pseudo_sample=pseudo)
@@ -192,8 +195,24 @@ def read_header(
                          "record before the #CHROM header line (the #CHROM line is missing)")
 
 
-def _check_columns(text: str, name: str, line_no: int) -> list[str]:
+def _strip_bom(raw: bytes, builder: HeaderBuilder, name: str) -> bytes:
+    """A UTF-8 byte-order mark (Windows editors) is dropped with a warning; UTF-16 is refused
+    with a clear message instead of 'not a VCF'."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        builder.problems.append((1, "UTF-8 byte-order mark at the start of the file ignored"))
+        return raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(name, 1, "the file is UTF-16 text: save it as UTF-8 (or ASCII) VCF")
+    return raw
+
+
+def _check_columns(text: str, name: str, line_no: int,
+                   problems: list[tuple[int, str]] | None = None) -> list[str]:
     columns = text.split("\t")
+    if len(columns) > 9 and columns[-1] == "":
+        columns.pop()  # a trailing tab: not an empty sample name
+        if problems is not None:
+            problems.append((line_no, "trailing tab at the end of the #CHROM line ignored"))
     if len(columns) < 8:
         hint = " (columns must be separated by tabs)" if " " in text.strip() else ""
         raise InputError(name, line_no, f"the #CHROM header line has {len(columns)} column(s), "
