@@ -33,6 +33,10 @@ DEFAULT_MARGIN: Final = 10_000
 PANEL_GENES_FILE: Final = "panel_genes.tsv"
 
 
+# Regions closer than this are scanned as one by the coarse regex (see coarse_line_regex).
+COARSE_GAP: Final = 100_000
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """One labelled region: canonical contig, 1-based inclusive ``start``..``end``."""
@@ -164,12 +168,24 @@ class RegionSet:
         line starts) and is built as a character trie, so each alternative begins with a
         distinct literal and the engine rejects a non-panel line after a few bytes.
         """
+        return self._line_regex(0)
+
+    def coarse_line_regex(self, max_gap: int = COARSE_GAP) -> re.Pattern[bytes]:
+        """Like :meth:`line_regex` over the regions merged across gaps shorter than
+        ``max_gap``: a superset of the panel lines, cheap to compile even for hundreds of exon
+        regions; callers confirm each hit with :meth:`contains`."""
+        return self._line_regex(max_gap)
+
+    def _line_regex(self, max_gap: int) -> re.Pattern[bytes]:
         table: dict[str, str] = {}
         for chrom in self._starts:
-            ranges = "|".join(
-                _int_range_regex(s, e) for s, e in zip(self._starts[chrom], self._ends[chrom],
-                                                       strict=True)
-            )
+            coarse: list[tuple[int, int]] = []
+            for s, e in zip(self._starts[chrom], self._ends[chrom], strict=True):
+                if coarse and s - coarse[-1][1] <= max_gap:
+                    coarse[-1] = (coarse[-1][0], max(coarse[-1][1], e))
+                else:
+                    coarse.append((s, e))
+            ranges = "|".join(_int_range_regex(s, e) for s, e in coarse)
             for alias in contig_aliases(chrom):
                 table[alias + "\t"] = f"0*(?:{ranges})\t"
         if not table:

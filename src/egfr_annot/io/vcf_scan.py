@@ -27,7 +27,9 @@ from egfr_annot.errors import InputError
 from egfr_annot.io.regions import RegionSet
 from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_block
 
-MAX_LINE: Final = 1 << 26  # 64 MiB without a newline: not a VCF
+MAX_LINE: Final = 1 << 26
+# Blocks smaller than this (small files) are filtered line by line instead of by regex.
+SMALL_BLOCK: Final = 1 << 19  # 64 MiB without a newline: not a VCF
 # A line whose CHROM is empty or whose POS is not a number (any CHROM).
 _BAD_LINE_PATTERN: Final = r"\n(\t|[^\t\n]*\t(?![0-9]+\t))"
 _BAD_LINE = re.compile(_BAD_LINE_PATTERN.encode("ascii"))
@@ -71,9 +73,16 @@ class LineScanner:
                 self._np = numpy
             except ImportError:  # pragma: no cover - numpy comes with cyvcf2
                 self._np = None
-        if regions is not None:
-            # panel lines, or (group 1) a line with an empty CHROM / non-numeric POS
-            panel = regions.line_regex().pattern.decode("ascii")
+        # Compiled on the first large block only: a small panel VCF is filtered line by line
+        # without paying for the regex compilation (start-up, issue #9).
+        self._panel: re.Pattern[bytes] | None = None
+        self._span: re.Pattern[bytes] | None = None
+
+    def _compile(self, regions: RegionSet) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+        if self._panel is None or self._span is None:
+            # candidate panel lines (a superset: confirmed with regions.contains), or
+            # (group 1) a line with an empty CHROM / non-numeric POS
+            panel = regions.coarse_line_regex().pattern.decode("ascii")
             self._panel = re.compile(
                 ("\n(?:" + panel[1:] + "|" + _BAD_LINE_PATTERN[2:] + ")").encode("ascii")
             )
@@ -82,6 +91,37 @@ class LineScanner:
                 (r"\n(?:" + aliases + r")\t([0-9]+)\t[^\n]*?(?:[\t;]END=([0-9]+)|"
                  r"[\t;]SVLEN=-?([0-9]+))").encode("ascii")
             )
+        return self._panel, self._span
+
+    def _panel_offsets(self, regions: RegionSet, data: bytes, end: int) -> list[int]:
+        """Offsets (of the preceding newline) of the lines in the regions; raises on a line
+        with an empty CHROM or a non-numeric POS."""
+        offsets = []
+        if end < SMALL_BLOCK:
+            start = 0
+            while start < end - 1:
+                stop = data.index(b"\n", start + 1)
+                tab1 = data.find(b"\t", start + 1, stop)
+                tab2 = data.find(b"\t", tab1 + 1, stop) if tab1 > start + 1 else -1
+                if stop > start + 1 and data[start + 1:stop] != b"\r":
+                    pos_text = data[tab1 + 1:tab2] if tab2 > 0 else b""
+                    if not pos_text.isdigit():
+                        self._bad_line(data, start)
+                    chrom = data[start + 1:tab1].decode("ascii", "replace")
+                    if regions.contains(chrom, int(pos_text)):
+                        offsets.append(start)
+                start = stop
+            return offsets
+        panel, _ = self._compile(regions)
+        for m in panel.finditer(data, 0, end):
+            off = m.start()
+            if m.start(1) >= 0:  # not a panel line: a line with a bad CHROM/POS
+                self._bad_line(data, off)
+            tab1 = data.index(b"\t", off + 1)
+            tab2 = data.index(b"\t", tab1 + 1)
+            if regions.contains(data[off + 1:tab1].decode("ascii"), int(data[tab1 + 1:tab2])):
+                offsets.append(off)
+        return offsets
 
     # ------------------------------------------------------------------------------------------
     def lines(self) -> Iterator[tuple[int, bytes, bool]]:
@@ -135,16 +175,13 @@ class LineScanner:
                     yield line_no, _strip_cr(line), True
                 start = stop + 1
         else:
-            offsets = []
-            for m in self._panel.finditer(data, 0, end):
-                if m.start(1) >= 0:  # not a panel line: a line with a bad CHROM/POS
-                    self._bad_line(data, m.start())
-                offsets.append(m.start())
+            offsets = self._panel_offsets(self.regions, data, end)
             spans: set[int] = set()
             if self.span_keys and (data.find(b"END=", 0, end) >= 0
                                    or data.find(b"SVLEN=", 0, end) >= 0):
                 panel_set = set(offsets)
-                for m in self._span.finditer(data, 0, end):
+                _, span_regex = self._compile(self.regions)
+                for m in span_regex.finditer(data, 0, end):
                     off = m.start()
                     if off in panel_set:
                         continue
