@@ -17,7 +17,6 @@ import pytest
 
 from egfr_annot.genome.reference import ReferenceSequence
 from egfr_annot.genome.transcripts import load_transcript_models
-from egfr_annot.io.regions import DEFAULT_MARGIN
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "benchmarks"
@@ -153,25 +152,51 @@ def _panel_tsv_genes(build: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
-@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-def test_genes_bed_covers_every_panel_gene_with_the_reader_margin(tmp_path: Path,
-                                                                  build: str) -> None:
-    bed = tmp_path / "genes.bed"
+def _bed(tmp_path: Path, build: str, *extra: str) -> list[tuple[str, int, int]]:
+    bed = tmp_path / f"genes.{build}{''.join(extra)}.bed"
     subprocess.run([sys.executable, str(BENCH / "genes_bed.py"), "--build", build, "--out",
-                    str(bed)], check=True, capture_output=True)
+                    str(bed), *extra], check=True, capture_output=True)
     rows = [(c, int(s), int(e)) for c, s, e in
             (line.split("\t") for line in bed.read_text().splitlines())]
-    assert all(s < e for _, s, e in rows)
+    assert rows and all(s < e for _, s, e in rows)
+    return rows
 
-    def covered(chrom: str, start: int, end: int) -> bool:  # 1-based inclusive
-        return any(c == "chr" + chrom and s <= start - 1 and end <= e for c, s, e in rows)
 
-    genes = [(m.gene, m.chrom, m.tx_start, m.tx_end)
-             for m in load_transcript_models(build).values()]  # type: ignore[arg-type]
-    genes += _panel_tsv_genes(build)
-    assert {"EGFR", "KRAS", "NRAS", "BRAF", "PIK3CA", "TP53", "APC"} <= {g[0] for g in genes}
-    for gene, chrom, start, end in genes:
-        assert covered(chrom, start - DEFAULT_MARGIN, end + DEFAULT_MARGIN), gene
+def _covered(rows: list[tuple[str, int, int]], chrom: str, start: int, end: int) -> bool:
+    """Is 1-based inclusive ``chrom:start-end`` inside one 0-based half-open BED row?"""
+    return any(c == "chr" + chrom and s <= start - 1 and end <= e for c, s, e in rows)
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_genes_bed_covers_every_panel_gene(tmp_path: Path, build: str) -> None:
+    rows = _bed(tmp_path, build)
+    models = load_transcript_models(build)  # type: ignore[arg-type]
+    assert {"EGFR", "KRAS", "NRAS", "BRAF", "PIK3CA", "ERBB2", "MET", "PTEN"} <= set(models)
+    for model in models.values():
+        for exon in model.exons:
+            assert _covered(rows, model.chrom, exon.start, exon.end), (model.gene, exon)
+    tsv = _panel_tsv_genes(build)
+    assert {"TP53", "APC", "DNMT3A"} <= {g for g, *_ in tsv}
+    for gene, chrom, start, end in tsv:
+        assert _covered(rows, chrom, start, end), gene
+    # 0-based: the KRAS c.35 base (p.G12) is at 1-based 12:25245350 on GRCh38
+    if build == "GRCh38":
+        assert _covered(rows, "12", 25245350, 25245350)
+        assert not _covered(rows, "12", 1, 1)
+
+
+def test_genes_bed_whole_transcripts_covers_every_transcript(tmp_path: Path) -> None:
+    rows = _bed(tmp_path, "GRCh38", "--whole-transcripts")
+    for model in load_transcript_models("GRCh38").values():
+        assert _covered(rows, model.chrom, model.tx_start, model.tx_end), model.gene
+
+
+def test_genes_bed_is_the_pipeline_region_set(tmp_path: Path) -> None:
+    from egfr_annot.pipeline import Resources
+
+    rows = _bed(tmp_path, "GRCh38")
+    merged = Resources().regions("GRCh38").merged()
+    assert rows == [("chrM" if c == "M" else "chr" + c, s - 1, e) for c, s, e in merged]
 
 
 # ----------------------------------------------------------------------------------------------

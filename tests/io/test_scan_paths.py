@@ -66,6 +66,8 @@ def test_bad_pos_is_fatal_on_both_paths(tmp_path: Path) -> None:
         path = tmp_path / f"bad{n}.vcf"
         body = "".join(f"3\t{1000 + i}\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n" for i in range(n))
         path.write_text(HEADER + body + "3\tx12\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n")
-        with pytest.raises(InputError, match=rf"{path.name}:{n + 4}:"):
-            with open_variants(str(path), regions=REGIONS) as source:
-                list(source.calls())
+        with (
+            pytest.raises(InputError, match=rf"{path.name}:{n + 4}:"),
+            open_variants(str(path), regions=REGIONS) as source,
+        ):
+            list(source.calls())

@@ -269,6 +269,8 @@ class Annotator:
         alt = "" if alt in _EMPTY else alt.upper()
         if not _BASES.fullmatch(ref) or not _BASES.fullmatch(alt) or ref == alt:
             raise ValueError(f"{chrom}:{pos}:{ref or '-'}>{alt or '-'} is not a sequence change")
+        if "N" in ref:
+            ref = self._resolve_ref_n(chrom, pos, ref, alt)
         if not ref:  # MAF-style insertion after pos
             return MinimalAllele(chrom, pos + 1, pos, "", alt)
         start = pos
@@ -279,6 +281,17 @@ class Annotator:
             ref, alt = ref[1:], alt[1:]
             start += 1
         return MinimalAllele(chrom, start, start + len(ref) - 1, ref, alt)
+
+    def _resolve_ref_n(self, chrom: str, pos: int, ref: str, alt: str) -> str:
+        """An N in REF stands for the reference base there: VEP never reads REF bases (codons
+        and HGVS come from the genome), so ``N>T`` at KRAS c.35 is still G12D. Kept as N when
+        the reference is unknown, or when resolving would leave no change (then the REF check
+        reports it)."""
+        known = self.reference.fetch(chrom, pos, pos + len(ref) - 1)
+        if known is None:
+            return ref
+        resolved = "".join(k if r == "N" else r for r, k in zip(ref, known, strict=True))
+        return ref if resolved == alt else resolved
 
     def _left_align(self, m: MinimalAllele) -> MinimalAllele:
         if m.ref and m.alt:
@@ -849,13 +862,32 @@ def _extra_aa(alt_trans: str, ref_len: int) -> int | None:
     return extra if extra > 0 else None
 
 
-def hgvs_p(m: MinimalAllele, ix: TranscriptIndex) -> ProteinHgvs | None:
-    """HGVS p. of an (already 3'-shifted) allele lying wholly in the CDS, else None."""
+def _perl_substr(text: str, offset: int, length: int) -> str:
+    """Perl ``substr`` (a negative offset counts from the end), as VEP's flank lookup uses it."""
+    if offset < 0:
+        offset += len(text)
+        if offset < 0:
+            return ""
+    return text[offset : offset + length]
+
+
+def hgvs_p(
+    m: MinimalAllele, ix: TranscriptIndex, input_predicates: _Predicates | None = None
+) -> ProteinHgvs | None:
+    """HGVS p. of an (already 3'-shifted) allele lying wholly in the CDS, else None.
+
+    ``input_predicates`` are those of the unshifted input allele: VEP's ``start_lost``/
+    ``stop_lost`` inside ``hgvs_protein`` read the predicate cache filled when the SO terms were
+    computed on the input allele (default: the shifted allele's own).
+    """
     loc = _locate(m, ix)
     cd = _codons(m, ix, loc)
     if cd is None:
         return None
     pr = _Predicates(m, ix, loc, cd)
+    decided = input_predicates or pr
+    start_lost = decided.start_lost()
+    stop_lost = decided.stop_lost()
     protein = ix.protein
     cds = ix.cds
     ref_trans = protein + "*"
@@ -879,6 +911,11 @@ def hgvs_p(m: MinimalAllele, ix: TranscriptIndex) -> ProteinHgvs | None:
                 break
             start += 1
         r3 = AA1_TO_AA3.get(r, "Xaa") if r else ""
+        if start_lost:  # _get_hgvs_peptides: a lost start makes any change "?", even a frameshift
+            r3 = r3.replace("Xaa", "Ter")
+            if start != cd.te:
+                return ProteinHgvs(f"p.{r3}{start}_?{cd.te}", start, cd.te, r, "")
+            return ProteinHgvs(f"p.{r3}{start}?", start, start, r, "")
         if a == "*":
             return ProteinHgvs(f"p.{r3}{start}Ter", start, start, r, "*")
         idx = alt_trans.find("*")
@@ -959,7 +996,8 @@ def hgvs_p(m: MinimalAllele, ix: TranscriptIndex) -> ProteinHgvs | None:
         flank_src = protein + post_extra
         if len(flank_src) <= lo:
             return None
-        ref = flank_src[lo - 1 : lo + 1]
+        # lo == 0 (an insertion before codon 1): Perl's substr(-1, 2) gives the last residue
+        ref = _perl_substr(flank_src, lo - 1, 2)
         ref1 = ref
     elif kind == "del":
         post = (protein + post_extra)[end:]
@@ -972,7 +1010,7 @@ def hgvs_p(m: MinimalAllele, ix: TranscriptIndex) -> ProteinHgvs | None:
         ref1 = ref.replace("X", "*")
     ref3 = to_three_letter(ref) if ref != "-" else ref
     alt3 = "del" if alt == "-" else to_three_letter(alt)
-    if pr.start_lost():
+    if start_lost:
         alt3, kind = "?", ""
     elif kind == "del" and re.search(r"\w", ref3):
         alt3 = "del"
@@ -982,7 +1020,7 @@ def hgvs_p(m: MinimalAllele, ix: TranscriptIndex) -> ProteinHgvs | None:
     # _get_hgvs_protein_format
     if ref3 == alt3 and kind not in ("fs", "ins"):
         return ProteinHgvs(f"p.{ref3}{start}=", start, end, ref1, ref1)
-    if pr.stop_lost() and kind in ("del", ">"):
+    if stop_lost and kind in ("del", ">"):
         extra = _extra_aa(protein[:first] + _translate_to_stop(alt_tail), len(protein))
         ext = str(extra) if extra is not None else "?"
         return ProteinHgvs(f"p.{ref3}{start}{alt3[:3]}extTer{ext}", start, end, ref1, alt1[:1])
@@ -1059,7 +1097,7 @@ def annotate_on_transcript(
     # VEP's pre-check "coding": the input allele overlaps the genomic span of the CDS (introns
     # included, so an intronic deletion that shifts into the exon still gets a p.)
     coding_span = _overlap(m.start, m.end, ix.cds_g_start, ix.cds_g_end)
-    php = hgvs_p(shifted, ix) if coding_span else None
+    php = hgvs_p(shifted, ix, pr) if coding_span else None
     hgvsp = php.text if php else ""
 
     codons = amino = ""

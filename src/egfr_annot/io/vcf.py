@@ -310,26 +310,40 @@ class VariantSource:
 
     # indexed ---------------------------------------------------------------------------------
     def _choose_index(self) -> None:
-        from egfr_annot.io.vcf_index import find_index, index_is_stale, index_record_count
+        from egfr_annot.io.vcf_index import find_index
 
         assert self._stream is not None
         if self.path == "-" or self._stream.compression != "bgzf":
             return
         index = find_index(self.path)
-        if index is None:
-            return
-        if index_is_stale(self.path, index):
-            self._tally.warn(f"index {os.path.basename(index)} is older than the file: not used "
-                             "(file streamed)", None)
-            return
-        if not has_bgzf_eof(self.path):
-            return  # streamed: truncation will be reported
-        total = index_record_count(index)
+        if index is None or not has_bgzf_eof(self.path):
+            return  # no index, or streamed so that the truncation is reported
+        total = self._usable_index(index, self.header.header_bytes)
         if total is None:
             return
         self._index, self._index_total, self.read_mode = index, total, "indexed"
         self._stream.close()
         self._stream = None
+
+    def _usable_index(self, index: str, header_bytes: int | None) -> int | None:
+        """The index's record count when it can be trusted for this file, else None (with a
+        warning when it exists but does not fit: the file is then streamed)."""
+        from egfr_annot.io.vcf_index import index_is_stale, index_mismatch, read_index
+
+        name = os.path.basename(index)
+        if index_is_stale(self.path, index):
+            self._tally.warn(f"index {name} is older than the file: not used (file streamed)",
+                             None)
+            return None
+        info = read_index(index)
+        if info is None:
+            return None  # no record counts (or unreadable): streaming is as good
+        problem = index_mismatch(self.path, info, header_bytes)
+        if problem:
+            self._tally.warn(f"index {name} does not belong to this file ({problem}): not used "
+                             "(file streamed)", None)
+            return None
+        return info.records
 
     def _indexed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
         from egfr_annot.io.vcf_index import tabix_lines
@@ -382,16 +396,10 @@ class VariantSource:
         return header
 
     def _choose_bcf_index(self) -> None:
-        from egfr_annot.io.vcf_index import index_is_stale, index_record_count
-
         index = self.path + ".csi"
         if self.path == "-" or not os.path.isfile(index):
             return
-        if index_is_stale(self.path, index):
-            self._tally.warn(f"index {os.path.basename(index)} is older than the file: not used "
-                             "(file streamed)", None)
-            return
-        total = index_record_count(index)
+        total = self._usable_index(index, None)
         if total is not None:
             self._index, self._index_total, self.read_mode = index, total, "bcf-indexed"
 

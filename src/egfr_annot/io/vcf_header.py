@@ -71,6 +71,7 @@ class VcfHeader:
     source: str  # "##source" values joined ("" when absent)
     n_header_lines: int = 0
     columns: tuple[str, ...] = field(default=MANDATORY_COLUMNS)
+    header_bytes: int = 0  # decompressed bytes before the first record (index check)
 
     def meta_values(self, key: str) -> tuple[str, ...]:
         return tuple(v for k, v in self.meta if k == key)
@@ -162,6 +163,7 @@ class HeaderBuilder:
     contig_assemblies: list[str] = field(default_factory=list)
     file_format: str | None = None
     n_lines: int = 0
+    n_bytes: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, tolerable oddity)
 
     def add_meta(self, line: str, line_no: int) -> None:
@@ -225,6 +227,7 @@ class HeaderBuilder:
             source="; ".join(v for k, v in meta if k == "source"),
             n_header_lines=self.n_lines,
             columns=tuple(columns),
+            header_bytes=self.n_bytes,
         )
 
 

@@ -2,20 +2,43 @@
 
 ``records_read`` must still count every record of the file. The index holds those counts (the
 "pseudo-bin" of each reference that htslib writes with n_mapped/n_unmapped, as used by
-``bcftools index --nrecords``); :func:`index_record_count` reads them. Without them, or when the
+``bcftools index --nrecords``); :func:`read_index` reads them. Without them, or when the
 index is older than the file, or the BGZF end-of-file block is missing (truncated file), the
 reader streams the whole file instead (see ``vcf.py``).
+
+An index that belongs to another file (copied next to the wrong VCF, or the VCF rewritten
+after indexing with an older timestamp) would make the reader skip records silently, so
+:func:`index_mismatch` checks it against the file before it is used - cheaply, reading only
+a few BGZF block headers: the pseudo-bins also hold the virtual offsets of the first and last
+record of each reference, and those must fall exactly at the end of the header and at the end
+of the data; a ``.tbi`` record found at its first offset must be on the contig the index
+names. A mismatch makes the reader stream the file, with a warning.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from egfr_annot.io.regions import RegionSet
 
 _TBI_PSEUDO_BIN = 37450
+_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
+_MAX_TAIL_BLOCKS = 64  # blocks between the last indexed record and the end-of-file block
+
+
+@dataclass(frozen=True, slots=True)
+class IndexInfo:
+    """What the reader uses from a .tbi/.csi index."""
+
+    records: int  # records the index says the file has
+    names: tuple[str, ...]  # reference names (.tbi only; a .csi takes them from the header)
+    first_record: tuple[int, int] | None  # (virtual offset, reference number) of the earliest
+    last_end: int | None  # largest virtual offset at which a reference's last record ends
 
 
 def find_index(path: str) -> str | None:
@@ -35,6 +58,12 @@ def index_is_stale(path: str, index: str) -> bool:
 
 def index_record_count(index: str) -> int | None:
     """Total number of records from a .tbi/.csi index, or None when it does not say."""
+    info = read_index(index)
+    return None if info is None else info.records
+
+
+def read_index(index: str) -> IndexInfo | None:
+    """Parse a .tbi/.csi index (None when unreadable or without record counts)."""
     from isal import igzip
 
     try:
@@ -44,20 +73,38 @@ def index_record_count(index: str) -> int | None:
         return None
     try:
         if data[:4] == b"TBI\x01":
-            return _tbi_count(data)
+            return _parse_tbi(data)
         if data[:4] == b"CSI\x01":
-            return _csi_count(data)
+            return _parse_csi(data)
     except (struct.error, IndexError, ValueError):
         return None
     return None
 
 
-def _tbi_count(data: bytes) -> int | None:
+class _Pseudo:
+    """Accumulates the pseudo-bins of the references."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.first: tuple[int, int] | None = None
+        self.last_end: int | None = None
+
+    def add(self, data: bytes, off: int, ref: int) -> None:
+        beg, end, mapped, unmapped = struct.unpack_from("<QQQQ", data, off)
+        self.total += mapped + unmapped
+        if mapped + unmapped:
+            if self.first is None or beg < self.first[0]:
+                self.first = (beg, ref)
+            self.last_end = end if self.last_end is None else max(self.last_end, end)
+
+
+def _parse_tbi(data: bytes) -> IndexInfo | None:
     (n_ref,) = struct.unpack_from("<i", data, 4)
     (l_nm,) = struct.unpack_from("<i", data, 32)
+    names = tuple(n.decode("latin-1") for n in data[36: 36 + l_nm].split(b"\0")[:n_ref])
     off = 36 + l_nm
-    total = 0
-    for _ in range(n_ref):
+    pseudo = _Pseudo()
+    for ref in range(n_ref):
         (n_bin,) = struct.unpack_from("<i", data, off)
         off += 4
         found = False
@@ -65,45 +112,128 @@ def _tbi_count(data: bytes) -> int | None:
             bin_id, n_chunk = struct.unpack_from("<Ii", data, off)
             off += 8
             if bin_id == _TBI_PSEUDO_BIN and n_chunk == 2:
-                mapped, unmapped = struct.unpack_from("<QQ", data, off + 16)
-                total += mapped + unmapped
+                pseudo.add(data, off, ref)
                 found = True
             off += 16 * n_chunk
         (n_intv,) = struct.unpack_from("<i", data, off)
         off += 4 + 8 * n_intv
         if not found:
             return None
+    total = pseudo.total
     if off + 8 <= len(data):
         (no_coor,) = struct.unpack_from("<Q", data, off)
         total += no_coor
-    return total
+    return IndexInfo(total, names, pseudo.first, pseudo.last_end)
 
 
-def _csi_count(data: bytes) -> int | None:
+def _parse_csi(data: bytes) -> IndexInfo | None:
     _min_shift, depth, l_aux = struct.unpack_from("<iii", data, 4)
     off = 16 + l_aux
     (n_ref,) = struct.unpack_from("<i", data, off)
     off += 4
-    pseudo = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1
-    total = 0
-    for _ in range(n_ref):
+    pseudo_bin = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1
+    pseudo = _Pseudo()
+    for ref in range(n_ref):
         (n_bin,) = struct.unpack_from("<i", data, off)
         off += 4
         found = False
         for _ in range(n_bin):
             bin_id, _loff, n_chunk = struct.unpack_from("<IQi", data, off)
             off += 16
-            if bin_id == pseudo and n_chunk == 2:
-                mapped, unmapped = struct.unpack_from("<QQ", data, off + 16)
-                total += mapped + unmapped
+            if bin_id == pseudo_bin and n_chunk == 2:
+                pseudo.add(data, off, ref)
                 found = True
             off += 16 * n_chunk
         if not found and n_bin:
             return None
+    total = pseudo.total
     if off + 8 <= len(data):
         (no_coor,) = struct.unpack_from("<Q", data, off)
         total += no_coor
-    return total
+    return IndexInfo(total, (), pseudo.first, pseudo.last_end)
+
+
+# -- does the index belong to this file? -----------------------------------------------------------
+def _block_at(fh: BinaryIO, address: int) -> tuple[int, int] | None:
+    """(compressed length, decompressed length) of the BGZF block at ``address``, or None."""
+    fh.seek(address)
+    head = fh.read(18)
+    if len(head) < 18 or head[:4] != _BGZF_MAGIC:
+        return None
+    (xlen,) = struct.unpack_from("<H", head, 10)
+    extra = head[12:18] if xlen <= 6 else head[12:18] + fh.read(xlen - 6)
+    i = 0
+    while i + 4 <= len(extra):
+        slen = struct.unpack_from("<H", extra, i + 2)[0]
+        if extra[i: i + 2] == b"BC" and slen == 2:
+            length = struct.unpack_from("<H", extra, i + 4)[0] + 1
+            fh.seek(address + length - 4)
+            tail = fh.read(4)
+            return (length, struct.unpack("<I", tail)[0]) if len(tail) == 4 else None
+        i += 4 + slen
+    return None
+
+
+def index_mismatch(path: str, info: IndexInfo, header_bytes: int | None) -> str | None:
+    """Why the index cannot describe ``path`` (None when it fits). ``header_bytes`` is the
+    decompressed size of the VCF header (None for BCF: its first record is not checked)."""
+    if info.first_record is None or info.last_end is None:
+        return None if info.records == 0 else "the index lists no record offsets"
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            # the last record must end where the data ends (only empty blocks may follow)
+            address, within = info.last_end >> 16, info.last_end & 0xFFFF
+            if address >= size:
+                return "it points beyond the end of the file"
+            remaining = -within
+            for _ in range(_MAX_TAIL_BLOCKS):
+                if address >= size:
+                    break
+                block = _block_at(fh, address)
+                if block is None:
+                    return "its last record offset is not at a BGZF block of the file"
+                remaining += block[1]
+                address += block[0]
+            if address < size or remaining != 0:
+                return "the file has data after the last record the index knows"
+            if header_bytes is not None:
+                problem = _first_record_problem(fh, info, header_bytes)
+                if problem:
+                    return problem
+    except OSError as err:
+        return f"cannot check it ({err.strerror or err})"
+    return None
+
+
+def _first_record_problem(fh: BinaryIO, info: IndexInfo, header_bytes: int) -> str | None:
+    """The earliest record must start right after the header, on the contig the index names."""
+    assert info.first_record is not None
+    voffset, ref = info.first_record
+    target, within = voffset >> 16, voffset & 0xFFFF
+    address = decompressed = 0
+    while address < target:
+        block = _block_at(fh, address)
+        if block is None:
+            return "its first record offset is not at a BGZF block of the file"
+        address += block[0]
+        decompressed += block[1]
+        if decompressed > header_bytes + (1 << 17):
+            break
+    if address != target or decompressed + within != header_bytes:
+        return "its first record does not start where the file's header ends"
+    if ref < len(info.names):
+        block = _block_at(fh, target)
+        if block is None:
+            return "its first record offset is not at a BGZF block of the file"
+        fh.seek(target)
+        try:
+            text = zlib.decompress(fh.read(block[0]), 31)
+        except zlib.error:
+            return "its first record offset is not at a BGZF block of the file"
+        if not text[within:].startswith(info.names[ref].encode("latin-1") + b"\t"):
+            return f"the record at its first offset is not on {info.names[ref]!r}"
+    return None
 
 
 def tabix_lines(

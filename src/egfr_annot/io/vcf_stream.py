@@ -167,6 +167,7 @@ def read_header(
                                  "not a VCF")
             raise InputError(name, line_no, "no #CHROM header line before the end of the file")
         line_no += 1
+        builder.n_bytes += len(raw)
         if line_no == 1:
             raw = _strip_bom(raw, builder, name)
         if line_no == 1 and not raw.startswith(b"#"):
