@@ -9,36 +9,47 @@ ALT count + 1 -> REF first, as RADIA's ``FORMAT/AF``), otherwise the value is no
 VAF, first source that gives a value for this sample (``alt`` = this ALT allele):
 
 ==== =========================== ==========================================================
- 1   FORMAT/AF                   Mutect2, VarDict, DRAGEN, Ion Torrent, RADIA (REF listed
-                                 first when it has one value more than ALTs)
+ 1   FORMAT/AF                   Mutect2, VarDict, DRAGEN, Sentieon, Varlociraptor, Ion
+                                 Torrent; REF listed first when it has one value more than
+                                 ALTs (RADIA ``Number=.``, Octopus ``Number=R``)
  2   FORMAT/FREQ                 VarScan2: a percent string ``48.7%``
  3   FORMAT/FA                   MuTect 1.x
- 4   FORMAT/VF, FORMAT/VAF       Illumina Pisces and others
- 5   INFO/TVAF                   PCGR-style tumour VAF (single tumour sample only)
- 6   FORMAT/AD                   AD[alt] / sum(AD) (REF first); ALT-only AD + RD (VarScan2)
- 7   FORMAT/AO, RO               FreeBayes: AO[alt] / (RO + sum(AO))
- 8   FORMAT/{A,C,G,T}U           Strelka SNVs: tier-1 ALT base / (REF base + ALT base)
- 9   FORMAT/TIR, TAR             Strelka indels: tier-1 TIR / (TAR + TIR)
-10   FORMAT/ADT                  PCGR-style tumour allele depths (REF first)
-11   FORMAT/FAO, FDP             Ion Torrent flow counts
-12   FORMAT/NV, NR               Platypus
-13   FORMAT/DP4                  SomaticSniper (single ALT): (alt-fwd + alt-rev) / sum
-14   FORMAT/BCOUNT               SomaticSniper SNVs: count of the ALT base / sum(A,C,G,T)
-15   FORMAT/VD, DP               VarDict (single ALT)
-16+  INFO/AF, INFO/AO+RO,        only with a single tumour sample (site-level values):
-     INFO/AD, INFO/DP4,          INFO/AF unless it is a genotype frequency, LoFreq/samtools
-     INFO/FAO+FDP, INFO/VD+DP    DP4, Ion flow counts, VarDict INFO-only files
+ 4   FORMAT/VMF                  smCounter: UMI-family (molecule) VAF, before read VAFs
+ 5   FORMAT/VF, FORMAT/VAF       Illumina Pisces, smCounter2 (UMI) and others
+ 6   INFO/TVAF                   PCGR-style tumour VAF (single tumour sample only)
+ 7   FORMAT/AD                   AD[alt] / sum(AD) (REF first); ALT-only AD + RD (VarScan2);
+                                 VCF 4.4 local LAD through LAA (an ALT not in LAA has 0)
+ 8   FORMAT/AO, RO               FreeBayes: AO[alt] / (RO + sum(AO))
+ 9   FORMAT/VMT, UMT             smCounter UMI families (depth is then UMT, with a note)
+10   FORMAT/{A,C,G,T}U           Strelka SNVs: tier-1 ALT base / (REF base + ALT base)
+11   FORMAT/TIR, TAR             Strelka indels: tier-1 TIR / (TAR + TIR)
+12   FORMAT/ADT                  PCGR-style tumour allele depths (REF first)
+13   FORMAT/FAO, FDP             Ion Torrent flow counts
+14   FORMAT/NV, NR               Platypus
+15   FORMAT/DP4                  SomaticSniper (single ALT): (alt-fwd + alt-rev) / sum
+16   FORMAT/BCOUNT               SomaticSniper SNVs: count of the ALT base / sum(A,C,G,T)
+17   FORMAT/VD, DP               VarDict (single ALT)
+18   FORMAT/F?Z, R?Z             CaVEMan SNVs: forward + reverse count of the ALT base / all
+19   FORMAT/PU+NU, PR+NR |       cgpPindel unique calls of mapped reads; Delly junction reads
+     RV, RR | DV, DR | DV, DP |  (PRECISE) or read pairs; samtools DV/DP; Manta spanning pairs
+     PR + SR                     + split reads (single ALT)
+20+  INFO/VMF, INFO/AF,          only with a single tumour sample (site-level values):
+     INFO/AO+RO, INFO/AD,        smCounter2 UMI VAF, INFO/AF unless it is a genotype
+     INFO/DP4, INFO/FAO+FDP,     frequency, LoFreq/samtools DP4, Ion flow counts, VarDict
+     INFO/VD+DP, INFO/VMT+UMT    INFO-only files, UMI families
 ==== =========================== ==========================================================
 
-ALT reads come from the first count source of 6-15 (then the INFO ones); a count total of 0
+ALT reads come from the first count source of 7-19 (then the INFO ones); a count total of 0
 gives VAF ``None`` (no coverage), never 0.
 
 ``INFO/AF`` is a genotype-based allele frequency - not a VAF - when the record also carries
-``INFO/AC`` and ``INFO/AN`` (GATK HaplotypeCaller, FreeBayes: 0.5 for any heterozygous call)
-or the file is FreeBayes output; it is never reported as a VAF then.
+``INFO/AC`` and ``INFO/AN`` (GATK HaplotypeCaller, FreeBayes, bcftools call: 0.5 for any
+heterozygous call) or the file is FreeBayes output; it is never reported as a VAF then.
 
-Depth: FORMAT/DP, then FORMAT/DPT (PCGR), FDP (Ion, with FAO), the total of the counts used,
-then (single tumour sample only) INFO/TDP and INFO/DP.
+Depth: FORMAT/DP, then DPT (PCGR), AFDP (Sentieon TNscope writes no DP), DPI (Strelka2
+germline indels); FDP when the ALT reads are Ion flow counts and UMT when they are UMI
+families (so that reads / depth match the VAF); else the total of the counts used, then
+(single tumour sample only) INFO/TDP and INFO/DP.
 """
 
 from __future__ import annotations
@@ -418,19 +429,36 @@ def _format_counts(acc: _Acc, ctx: RecordContext, sample: Mapping[str, str], all
     if "VD" in sample and n_alts == 1:
         acc.offer_counts(_first_count(sample["VD"]), to_count(sample.get("DP")), "FORMAT/VD/DP")
 
+    if acc.alt is not None:
+        return  # only the first source of ALT reads is used
+    # 15. CaVEMan: forward/reverse base counts F?Z/R?Z (SNVs)
+    if "FAZ" in sample and alt_seq in _BASE_INDEX and len(ref) == 1:
+        counts = [to_count(sample.get(f"{strand}{base}Z")) for strand in "FR" for base in "ACGT"]
+        known = _all(counts)
+        if known is not None:
+            i = _BASE_INDEX[alt_seq]
+            acc.offer_counts(known[i] + known[4 + i], sum(known),
+                             "FORMAT/F?Z+R?Z (CaVEMan base counts)")
+
     if acc.alt is not None or n_alts != 1:
         return  # the counts below are for all ALTs together: single-ALT records only
     _sv_read_counts(acc, ctx, sample)
 
 
 def _sv_read_counts(acc: _Acc, ctx: RecordContext, sample: Mapping[str, str]) -> None:
-    """Read counts of structural-variant callers, for their sequence-resolved alleles
-    (insertions/deletions in a panel gene are calls like any other):
+    """Read counts of indel and structural-variant callers, for their sequence-resolved
+    alleles (insertions/deletions in a panel gene are calls like any other):
 
+    - cgpPindel: unique calls PU+NU of the mapped reads PR+NR (both strands);
     - Delly: junction reads RV/RR for PRECISE records, else read pairs DV/DR;
     - samtools/old bcftools: DV (non-reference reads) of DP;
     - Manta: PR (spanning pairs) and SR (split reads), each REF,ALT: ALT = PR[1] + SR[1]."""
-    if "RV" in sample and "RR" in sample and ("PRECISE" in ctx.info or "DV" not in sample):
+    if all(k in sample for k in ("PU", "NU", "PR", "NR")):
+        strands = _all([to_count(sample[k]) for k in ("PU", "NU", "PR", "NR")])
+        if strands is not None:
+            acc.offer_counts(strands[0] + strands[1], strands[2] + strands[3],
+                             "FORMAT/PU+NU of PR+NR (cgpPindel)")
+    elif "RV" in sample and "RR" in sample and ("PRECISE" in ctx.info or "DV" not in sample):
         rv, rr = to_count(sample["RV"]), to_count(sample["RR"])
         acc.offer_counts(rv, rr + rv if rv is not None and rr is not None else None,
                          "FORMAT/RV/RR (junction reads)")

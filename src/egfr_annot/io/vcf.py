@@ -18,7 +18,11 @@ decided by magic bytes. How records are reached:
 
 - *indexed* - a BGZF file with a current ``.tbi``/``.csi``, a RegionSet and ``use_index``: only
   the regions are queried (pysam); ``records_read`` comes from the index's record counts.
-  ``Call.line`` is 0 (line numbers are unknown without reading the whole file).
+  ``Call.line`` is 0 (line numbers are unknown without reading the whole file). An index is
+  used only when it fits the file (``vcf_index.index_mismatch``): one older than the file, or
+  whose record offsets do not match the file's header end and data end (an index of another
+  file), is not used - the file is streamed instead, with a warning. Streaming is always
+  correct, only slower; refusing the file would stop a run that can be done right.
 - *streamed* - everything else: decompressed in big blocks in a background thread; records
   outside the regions are counted in C and never parsed (see ``vcf_scan``). Unsorted files work.
 - *BCF* - cyvcf2 (imported only then); each record is turned into its VCF text line and parsed
@@ -28,7 +32,8 @@ Accounting: ``records_read == records_in_panel + skipped["outside_panel"]``. Wit
 record-level reasons (``gvcf_reference_block``, ``no_alt``, ``malformed_alt``,
 ``copy_number_segment``) count records; allele-level reasons (``symbolic_allele``,
 ``breakend``, ``spanning_deletion``, ``gvcf_non_ref_allele``, ``alt_equals_ref``,
-``normal_sample_only``, ``no_alt_support_in_tumour``) count ALT alleles that gave no call.
+``normal_sample_only``, ``no_alt_support_in_tumour``, ``no_tumour_sample_data``) count ALT
+alleles that gave no call (``vcf_records`` says when a sample gets a call).
 
 Fatal (``InputError`` ``FILE:LINE: problem``) versus tolerable (a deduplicated warning with a
 count in ``ReadCounts.warnings``; the rest of the file is read):
@@ -36,9 +41,13 @@ count in ``ReadCounts.warnings``; the rest of the file is read):
 ===================================================== ========= =================================
 problem                                               decision  checked on
 ===================================================== ========= =================================
-missing file, directory, 0-byte file                  fatal     open
-truncated or corrupt gzip/BGZF data                   fatal     whole file (streamed)
+missing file, directory, 0-byte file, a compressed    fatal     open
+file with no data (a BGZF end-of-file block only)
+truncated or corrupt gzip/BGZF data, bytes after the  fatal     whole file (streamed)
+last gzip member (a corrupt block looks the same:
+reading on would drop the rest of the file)
 not a VCF (first line not ``##fileformat=VCF``/#CHROM) fatal     header
+UTF-16 text                                           fatal     header
 missing ``#CHROM`` line, malformed ``#CHROM`` line,   fatal     header
 duplicate or empty sample names
 header line among the records (concatenated files)    fatal     every line (streamed)
@@ -50,7 +59,11 @@ undeclared INFO/FORMAT key                            warning   panel records
 non-UTF-8 bytes                                       warning   header, panel records (replaced)
 IUPAC code in REF                                     warning   panel records
 wrong value count for a Number=A/R field, VAF > 1     warning   panel records (value not used)
-blank lines, missing ``##fileformat``                 warning
+blank lines, missing ``##fileformat``, UTF-8          warning
+byte-order mark, a trailing tab (#CHROM or records)
+CRLF line ends                                        valid
+index older than the file or not of this file         warning   open (the file is streamed)
+``--sample`` naming the normal (without ``--normal``) fatal     header (``UsageError``)
 header-only VCF                                       valid     zero calls
 ===================================================== ========= =================================
 

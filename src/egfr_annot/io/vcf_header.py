@@ -296,14 +296,16 @@ def _declared_roles(samples: Sequence[str], meta: Sequence[tuple[str, str]]) -> 
        (GATK, Octopus ``--normal-sample``), ``--tumor_sample``/``--normal_sample`` (Sentieon),
        ``--RGSM-tumor`` with ``--RGSM`` (DRAGEN tumour-normal).
 
-    Only names that are sample columns of the file count. When only tumours are declared,
-    every other sample is the normal (Mutect2 declares every tumour sample it wrote)."""
+    Only names that are sample columns of the file count. When only tumours are declared by
+    ``##tumor_sample`` or a command line, every other sample is the normal (Mutect2 declares
+    every tumour sample it wrote)."""
     present = set(samples)
 
-    def result(tumours: list[str], normals: list[str], how: str) -> _Declared | None:
+    def result(tumours: list[str], normals: list[str], how: str,
+               rest_are_normal: bool = True) -> _Declared | None:
         tumours = [t for t in dict.fromkeys(tumours) if t in present]
         normals = [n for n in dict.fromkeys(normals) if n in present and n not in tumours]
-        if not normals and tumours:
+        if not normals and tumours and rest_are_normal:
             normals = [s for s in samples if s not in tumours]
             how += " (the other samples are not declared tumours)"
         if not normals:
@@ -337,7 +339,8 @@ def _declared_roles(samples: Sequence[str], meta: Sequence[tuple[str, str]]) -> 
             normals.append(ident)
         elif "tumo" in words or "cancer" in words:
             tumours.append(ident)
-    found = result(tumours, normals, "##SAMPLE/##PEDIGREE header lines")
+    # (a ##SAMPLE line may describe only some samples: undescribed ones are not normals)
+    found = result(tumours, normals, "##SAMPLE/##PEDIGREE header lines", rest_are_normal=False)
     if found is not None:
         return found
 

@@ -12,13 +12,30 @@ full table; per record:
   gVCF ``<NON_REF>``/``<*>``, no ALT (``.``);
 - tolerated with a warning: undeclared INFO/FORMAT keys, non-UTF-8 bytes, IUPAC codes in REF,
   more sample values than FORMAT keys, a per-ALT field with the wrong number of values (the
-  field is not used), a VAF outside [0, 1] (not used), an unparseable INFO/END.
+  field is not used), a VAF outside [0, 1] (not used), an unparseable INFO/END, a trailing tab.
 
-Which samples get a call (per tumour sample and ALT allele): the genotype contains the allele,
-or the sample has ALT support (alt reads > 0 or VAF > 0) whatever its genotype (ctDNA callers
-often genotype low-VAF calls ``0/0`` or ``./.``). A sample with neither gets no call; when no
-tumour sample has the allele the ALT is counted as ``normal_sample_only`` (a normal sample has it)
-or ``no_alt_support_in_tumour``. In a sites-only VCF every ALT is a call.
+Which samples get a call (per tumour sample and ALT allele):
+
+- the genotype (GT, or VCF 4.4's local LGT through LAA) contains the allele; or
+- the sample has ALT support whatever its genotype (ctDNA callers often genotype low-VAF calls
+  ``0/0`` or ``./.``): ALT reads > 0 when the reads are known - a VAF > 0 with 0 ALT reads is
+  not support (Mutect2 writes a small AF for every sample) - else a VAF > 0; or
+- the sample has data but neither a genotype nor any read count or VAF the reader knows
+  (a caller whose FORMAT holds only its own fields): the record is the caller's call, reported
+  with a note rather than dropped.
+
+A genotype-only sample (``GT`` and nothing else) that carries the ALT is a call with VAF, reads
+and depth ``None`` and a note. A tumour column with no data (``.``, ``./.:.:.``) gives no call;
+when no tumour sample has data the ALT is counted as ``no_tumour_sample_data`` - except when
+FORMAT itself is ``.`` in a single-tumour file, or the file's only sample column is ``.``:
+the record is then the call (as in a sites-only VCF), with a note. Otherwise an ALT without
+a call is counted as ``normal_sample_only`` (a normal sample has it) or
+``no_alt_support_in_tumour``. In a sites-only VCF every ALT is a call.
+
+ALT ``.`` records are reference calls: kept as :class:`ReferenceBlock` (their depth says the
+position was covered) and counted as ``gvcf_reference_block`` when they carry INFO/END
+(Strelka2 gVCF blocks), else ``no_alt``. A breakend's INFO/END (Delly writes the mate's
+position, with CHR2) is not a span.
 """
 
 from __future__ import annotations
@@ -287,9 +304,11 @@ class RecordParser:
                 else:
                     sample = samples.get(idx)
                     if not _has_data(sample):
-                        if not samples.keys and len(self.tumour_idx) == 1:
-                            # FORMAT '.': no per-sample data at all, so the record is the call
-                            # (as in a sites-only VCF), with any site-level values
+                        if len(self.tumour_idx) == 1 and (not samples.keys
+                                                          or len(self.samples) == 1):
+                            # FORMAT '.', or the only sample is '.': nothing says the sample
+                            # lacks the ALT, so the record is the call (as in a sites-only
+                            # VCF), with any site-level values
                             ev = extract_evidence(ctx, None, allele)
                             calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt, filt,
                                               ev.vaf, ev.alt_reads, ev.depth, ev.vaf_source,
@@ -408,8 +427,8 @@ class RecordParser:
 
 
 _SEQ, _STAR, _NON_REF, _SYM, _BND, _MALFORMED = range(6)
-_NO_SAMPLE_DATA_NOTE: Final = ("no per-sample data (FORMAT is '.'): the record itself is the "
-                               "call")
+_NO_SAMPLE_DATA_NOTE: Final = ("no per-sample data (FORMAT or the sample column is '.'): the "
+                               "record itself is the call")
 _NO_GT_NOTE: Final = ("no genotype and no read counts or VAF the reader knows for this sample: "
                       "reported as a call because the caller wrote the record")
 _GT_ONLY_NOTE: Final = "no read counts or VAF for this sample (the genotype is the only evidence)"
@@ -470,6 +489,7 @@ def _allele_kind(alt: str) -> int:
 _FAST_SAFE_KEYS: Final = frozenset({
     "GT", "AD", "AF", "DP", "GQ", "PL", "GL", "PGT", "PID", "PS", "F1R2", "F2R1", "SB", "FT",
     "MBQ", "MFRL", "MMQ", "MPOS", "OBAM", "OBAMRC", "OBF", "OBP", "OBQ", "OBQRC", "SQ", "FAD",
+    "MB", "NCount", "SA_MAP_AF", "SA_POST_PROB", "GP",  # DRAGEN mate bias, GATK liquid biopsy
 })
 _FastPlan = tuple[int, int, int, int | None, int]  # AF, AD, DP, GT index, number of keys
 
