@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from egfr_annot.genome.annotator import Annotator
 from egfr_annot.genome.bench import run as run_benchmark
+from egfr_annot.genome.consequence import hgvsp_short
 from egfr_annot.genome.coords import alleles_for_protein_change, cds_to_genomic, genomic_to_cds
 from egfr_annot.genome.crosscheck import compare
 from egfr_annot.genome.hgvs import parse_protein_change
@@ -217,6 +218,29 @@ def test_so_helpers() -> None:
     assert effect_class(("stop_gained", "frameshift_variant")) == "frameshift"
     assert effect_class(("missense_variant", "splice_region_variant")) == "missense+splice_region"
     assert effect_class(("splice_acceptor_variant", "intron_variant")) == "splice_site"
+    # VEP 105 split splice_region_variant at donor +3..+6 into these terms: same class as before
+    assert effect_class(("splice_donor_region_variant", "intron_variant")) == (
+        "intron+splice_region")  # fmt: skip
+    assert effect_class(("splice_donor_5th_base_variant", "intron_variant")) == (
+        "intron+splice_region")  # fmt: skip
+    # the polypyrimidine tract alone (-9..-17) was intron_variant before VEP 105
+    assert effect_class(("splice_polypyrimidine_tract_variant", "intron_variant")) == "intron"
+
+
+def test_hgvsp_short_splice_rule() -> None:
+    """p.X<n>_splice only when the most severe term is a splice term and there is no p."""
+    assert hgvsp_short("", ("splice_donor_variant",), "c.889+1G>A") == "p.X297_splice"
+    assert hgvsp_short("", ("splice_region_variant", "intron_variant"), "c.2888-3del") == (
+        "p.X963_splice")  # fmt: skip
+    assert hgvsp_short("", ("splice_donor_region_variant", "intron_variant"), "c.889+3G>A") == (
+        "p.X297_splice")  # fmt: skip
+    # frameshift first (vcf2maf One_Consequence / Genome Nexus first term): no p.X_splice
+    fs_region = ("frameshift_variant", "splice_region_variant")
+    assert hgvsp_short("", fs_region, "c.164+1_164+5del") == ""
+    ppt_only = ("splice_polypyrimidine_tract_variant", "intron_variant")
+    assert hgvsp_short("", ppt_only, "c.890-10T>A") == ""
+    assert hgvsp_short("p.Val343Ter", ("splice_acceptor_variant",), "c.1027del") == "p.V343*"
+    assert hgvsp_short("", ("splice_acceptor_variant",), "") == ""
 
 
 def test_benchmark_runs() -> None:

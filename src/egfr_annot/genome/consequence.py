@@ -39,10 +39,13 @@ Search order for one transcript (VEP predicates, ``VariationEffect.pm``)
 2. Splice/intron flags per intron, on the differing bases only (an MNV's unchanged bases do not
    count): donor = intron bases +1/+2, acceptor = -1/-2, ``splice_donor_5th_base_variant`` = +5,
    ``splice_donor_region_variant`` = +3..+6 (not with the 5th base),
-   ``splice_polypyrimidine_tract_variant``
-   = -3..-17, ``splice_region_variant`` = exon bases 1-3 next to the intron or intron bases 3-8
-   (plus insertions at those edges), ``intron_variant`` = intron bases +3..-3. Donor region,
-   polypyrimidine tract and splice region are dropped when a donor/acceptor base is hit.
+   ``splice_polypyrimidine_tract_variant`` = -3..-17 (tested on (min, max), so an insertion
+   touching -3 counts; never when the allele touches an exon base, VEP 109+),
+   ``splice_region_variant`` = exon bases 1-3 next to the intron or intron bases 3-8 (plus
+   insertions at those edges), ``intron_variant`` = intron bases +3..-3. A donor/acceptor hit
+   drops only ``splice_region_variant``; the 5th base and the donor region drop it too (VEP 105+
+   prints ``c.N+3G>T`` as ``splice_donor_region_variant,intron_variant``), the tract term does
+   not (``splice_region_variant,splice_polypyrimidine_tract_variant`` at -3..-8).
 3. Exonic part: cDNA positions of the changed bases (an insertion next to an exon edge belongs to
    the exon, as Ensembl's mapper ``map_insert``). The codon change is defined only when every
    changed base is in the CDS, contiguously (an insertion: both flanks in the CDS).
@@ -69,9 +72,11 @@ In-frame: reference/alternate peptides of the affected codons, common residues c
 ``=`` (synonymous, also ``p.Ter<n>=``), substitution, ``del`` (3'-shifted along the protein),
 ``ins`` (3'-shifted; ``dup`` when equal to the residues before), ``delins``; stop loss
 ``p.Ter<n>Xaaext Ter<k>``; start loss ``p.Met1?``. 3-letter codes, ``Ter`` for stops.
-``hgvsp_short`` = 1-letter form (``Ter`` -> ``*``); without a p. but with a splice acceptor/donor/
-region term it is vcf2maf/Genome Nexus' ``p.X<n>_splice`` with ``n = round((c + c % 3) / 3)`` from
-the first number of the c. position.
+``hgvsp_short`` = 1-letter form (``Ter`` -> ``*``); without a p. and with a splice acceptor/donor/
+region (or donor 5th base/donor region) term as the *most severe* term it is vcf2maf/Genome Nexus'
+``p.X<n>_splice`` with ``n = round((c + c % 3) / 3)`` from the first number of the c. position.
+A start_lost allele's p. is ``p.Met1?`` even for a frameshift; ``start_lost``/``stop_lost`` in
+the p. rules are the *input* allele's (VEP's predicate cache). An ALT with N gets no c./p.
 
 REF check
 ---------
@@ -379,13 +384,16 @@ def _splice_terms(m: MinimalAllele, ix: TranscriptIndex) -> set[str]:
                 flags.add("fifth_plus")
             if _overlap(r_s, r_e, i_s + 2, i_s + 5):
                 flags.add("donor_region_plus")
-            if _overlap(r_s, r_e, i_e - 16, i_e - 2):
+            # the tract test takes (min, max): an insertion touching its edge base counts
+            # (as the SpliceRegion plugin it came from; fastvep's port of _intron_effects)
+            lo, hi = min(r_s, r_e), max(r_s, r_e)
+            if _overlap(lo, hi, i_e - 16, i_e - 2):
                 flags.add("ppt_plus")
             if _overlap(r_s, r_e, i_e - 4, i_e - 4):
                 flags.add("fifth_minus")
             if _overlap(r_s, r_e, i_e - 5, i_e - 2):
                 flags.add("donor_region_minus")
-            if _overlap(r_s, r_e, i_s + 2, i_s + 16):
+            if _overlap(lo, hi, i_s + 2, i_s + 16):
                 flags.add("ppt_minus")
             near = (
                 _overlap(r_s, r_e, i_s + 2, i_s + 7)
@@ -535,13 +543,15 @@ class _Predicates:
         self.m, self.ix, self.loc, self.cd = m, ix, loc, cd
         self.alt_t = m.alt if ix.plus else revcomp(m.alt)
         self.length_changes = len(m.ref) != len(m.alt)
-        if cd is not None:
+        # VEP seq_is_unambiguous_dna: an N in ALT gives codons but no peptides, and the
+        # start/stop re-splicing checks are skipped
+        self.ambiguous = "N" in m.alt
+        self.rp = self.ap = ""
+        if cd is not None and not self.ambiguous:
             self.rp = "" if cd.ref_pep == "-" else cd.ref_pep
             self.ap = "" if cd.alt_pep == "-" else cd.alt_pep
-            self.frameshift = cd.length_change % 3 != 0
-        else:
-            self.rp = self.ap = ""
-            self.frameshift = False
+        # frameshift is a coordinate fact (VEP frameshift(): allele vs CDS span length)
+        self.frameshift = cd is not None and cd.length_change % 3 != 0
         self._start_lost_running = False
 
     # --- start codon
@@ -552,7 +562,7 @@ class _Predicates:
         return _overlap(s, e, self.ix.cds_t_start, self.ix.cds_t_start + 2)
 
     def ins_del_start_altered(self) -> bool:
-        if not self.overlaps_start() or not self.length_changes:
+        if self.ambiguous or not self.overlaps_start() or not self.length_changes:
             return False
         s, e = self.loc.cdna_start, self.loc.cdna_end
         assert s is not None and e is not None
@@ -563,7 +573,7 @@ class _Predicates:
         return self.ix.cds != new[len(new) - len(self.ix.cds) :]
 
     def inv_start_altered(self) -> bool:
-        if not self.overlaps_start() or not self.ix.utr5:
+        if self.ambiguous or not self.overlaps_start() or not self.ix.utr5:
             return False
         s, e = self.loc.cdna_start, self.loc.cdna_end
         assert s is not None and e is not None
@@ -604,7 +614,7 @@ class _Predicates:
         return _overlap(s, e, self.ix.cds_t_end - 2, self.ix.cds_t_end)
 
     def ins_del_stop_altered(self) -> bool:
-        if not self.overlaps_stop() or not self.length_changes:
+        if self.ambiguous or not self.overlaps_stop() or not self.length_changes:
             return False
         s, e, cs = self.loc.cdna_start, self.loc.cdna_end, self.loc.cds_start
         if s is None or e is None or cs is None:
@@ -645,7 +655,7 @@ class _Predicates:
 
     def inframe_insertion(self) -> bool:
         codons = self._codon_alleles()
-        if codons is None or self.start_lost():
+        if codons is None or self.ambiguous or self.start_lost():
             return False
         if len(codons[1]) <= len(codons[0]):
             return False
@@ -699,7 +709,7 @@ class _Predicates:
     def coding_unknown(self) -> bool:
         if not self.loc.within_cds:
             return False
-        unknown = self.cd is None or "X" in self.ap or "X" in self.rp
+        unknown = self.cd is None or self.ambiguous or "X" in self.ap or "X" in self.rp
         if not unknown:
             return False
         return not (
@@ -1093,11 +1103,12 @@ def annotate_on_transcript(
     shifted, limited = shift_3prime(m, ix.plus, reference)
     if limited and (m.ref or m.alt) and not (m.ref and m.alt):
         notes.append("3' shift stopped where the reference sequence is unknown")
-    hgvsc = hgvs_c(shifted, ix, reference)
+    # VEP hgvs_transcript/hgvs_protein give nothing for an ALT with N
+    hgvsc = "" if pr.ambiguous else hgvs_c(shifted, ix, reference)
     # VEP's pre-check "coding": the input allele overlaps the genomic span of the CDS (introns
     # included, so an intronic deletion that shifts into the exon still gets a p.)
     coding_span = _overlap(m.start, m.end, ix.cds_g_start, ix.cds_g_end)
-    php = hgvs_p(shifted, ix, pr) if coding_span else None
+    php = hgvs_p(shifted, ix, pr) if coding_span and not pr.ambiguous else None
     hgvsp = php.text if php else ""
 
     codons = amino = ""
@@ -1108,6 +1119,8 @@ def annotate_on_transcript(
         ref_display = _display_codon(cd.ref_codon, pos, cd.ref)
         codons = f"{ref_display}/{_display_codon(cd.alt_codon, pos, cd.alt)}"
         amino = cd.alt_pep if cd.ref_pep == cd.alt_pep else f"{cd.ref_pep}/{cd.alt_pep}"
+        if pr.ambiguous:
+            amino = ""
         cds_start, cds_end = min(cd.cds_start, cd.cds_end), max(cd.cds_start, cd.cds_end)
         prot_start, prot_end = min(cd.ts, cd.te), max(cd.ts, cd.te)
     elif loc.cds_start is not None or loc.cds_end is not None:
@@ -1116,7 +1129,7 @@ def annotate_on_transcript(
     if php is not None:
         prot_start, prot_end = php.start, php.end
         ref_aa, alt_aa = php.ref, php.alt
-    elif cd is not None:
+    elif cd is not None and not pr.ambiguous:
         ref_aa = ix.protein[prot_start - 1 : prot_end] if prot_start else ""
         alt_aa = "" if cd.alt_pep == "-" else cd.alt_pep
     return Consequence(

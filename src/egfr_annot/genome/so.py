@@ -72,7 +72,8 @@ def sort_terms(terms: Iterable[str]) -> tuple[str, ...]:
 
 
 # effect class: the most severe term's class; "+splice_region" when splice_region_variant (or
-# a DONOR_REGION_TERMS term) is also present (the truth set's ``effect_class`` column uses the same vocabulary).
+# a DONOR_REGION_TERMS term) is also present (the truth set's ``effect_class`` column uses the
+# same vocabulary).
 _CLASS_OF_TERM: Final[tuple[tuple[str, str], ...]] = (
     ("splice_acceptor_variant", "splice_site"),
     ("splice_donor_variant", "splice_site"),
