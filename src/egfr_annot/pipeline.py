@@ -292,13 +292,32 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
         skipped: Counter[str] = Counter()
         ref_mismatches: list[Call] = []
+        other_build_hits: list[Call] = []
+        ref_confirmed = 0
 
         for call in calls:
             # The annotator caches both steps: a record shared by several samples costs once.
             allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
             consequences = annotator.annotate(allele)
+            if consequences and annotator.ref_matches(call.chrom, call.pos, call.ref) is False:
+                # The input's own REF (anchor base included) disagrees with the reference,
+                # even if the normalised allele re-anchored on the reference looks fine.
+                consequences = tuple(_ref_mismatch(c, call, build) for c in consequences)
             if not ref_mismatches and any(not c.ref_matches for c in consequences):
                 ref_mismatches.append(call)
+            if consequences and all(c.ref_matches for c in consequences):
+                ref_confirmed += annotator.ref_matches(call.chrom, call.pos, call.ref) is True
+            elif (
+                not consequences
+                and not decision.forced
+                and not regions.contains(call.chrom, call.pos)
+            ):
+                # Read only because the other build's panel is there: is it the other build's
+                # panel variant (its REF matching that build's reference)?
+                skipped["outside_panel_of_build"] += 1
+                if _matches_other_build_panel(call, build, resources):
+                    other_build_hits.append(call)
+                continue
             gene = (
                 consequences[0].gene
                 if consequences
@@ -327,7 +346,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
 
     if ref_mismatches and not decision.forced:
         first = ref_mismatches[0]
-        other: Build = "GRCh37" if build == "GRCh38" else "GRCh38"
+        other = _other(build)
         hint = ""
         other_annotator = resources.annotator(other)
         if other_annotator.ref_matches(first.chrom, first.pos, first.ref):
@@ -338,6 +357,23 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             f"REF {first.ref} at {first.chrom}:{first.pos} does not match the {build} reference "
             f"({decision.source or 'build detection'}){hint}; use --build to override",
         )
+
+    build_notes: list[str] = []
+    if other_build_hits:
+        first = other_build_hits[0]
+        other = _other(build)
+        text = (
+            f"REF {first.ref} at {first.chrom}:{first.pos} matches a {other} panel exon"
+            f"{'' if len(other_build_hits) == 1 else f' (and {len(other_build_hits) - 1} more)'}"
+        )
+        if ref_confirmed == 0:
+            raise BuildMismatchError(
+                display_path,
+                first.line or None,
+                f"{text}, and no panel record matches the {build} reference "
+                f"({decision.source}): the file looks like {other}; use --build to override",
+            )
+        build_notes.append(f"{text}: check the genome build ({build} from {decision.source})")
 
     cn_inputs, cn_skipped = _copy_number_inputs(path, symbolic, options, resources, build)
     skipped.update(cn_skipped)
@@ -352,7 +388,11 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         input_sha256=checksum,
         command_line=options.command_line,
     )
-    final_counts = replace(counts, skipped=tuple(sorted(skipped.items())))
+    final_counts = replace(
+        counts,
+        skipped=tuple(sorted(skipped.items())),
+        warnings=(*counts.warnings, *build_notes),
+    )
     for sample in header.tumour_samples:
         results.append(
             _sample_result(
@@ -369,6 +409,51 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             )
         )
     return results
+
+
+# Terms that describe a protein change: dropped when the input REF cannot be trusted.
+_PROTEIN_TERMS = frozenset(
+    {
+        "missense_variant",
+        "synonymous_variant",
+        "stop_gained",
+        "frameshift_variant",
+        "inframe_insertion",
+        "inframe_deletion",
+        "protein_altering_variant",
+        "start_lost",
+        "stop_lost",
+        "stop_retained_variant",
+        "start_retained_variant",
+    }
+)
+
+
+def _ref_mismatch(cons: Consequence, call: Call, build: Build) -> Consequence:
+    """``cons`` without any protein change, for a call whose REF disagrees with the reference."""
+    if not cons.ref_matches:
+        return cons
+    terms = [t for t in cons.so_terms if t not in _PROTEIN_TERMS]
+    if len(terms) < len(cons.so_terms) and "coding_sequence_variant" not in terms:
+        terms.insert(0, "coding_sequence_variant")
+    note = (
+        f"REF {call.ref} does not match the {build} reference at {call.chrom}:{call.pos}; "
+        "wrong genome build? No protein change reported"
+    )
+    return replace(
+        cons,
+        so_terms=tuple(terms),
+        hgvsp="",
+        hgvsp_short="",
+        codons="",
+        amino_acids="",
+        ref_aa="",
+        alt_aa="",
+        protein_start=None,
+        protein_end=None,
+        ref_matches=False,
+        notes=(*cons.notes, note),
+    )
 
 
 def _evidence_call(
@@ -421,7 +506,11 @@ def _call_findings(
         ]
     findings = []
     for cons in consequences:
-        if not options.all_variants and not (REPORTABLE_TERMS & set(cons.so_terms)):
+        # A coding call whose REF disagrees with the reference is shown (with its note), not
+        # hidden: it may be a protein change we must not compute from a mismatching REF.
+        unannotatable = not cons.ref_matches and "coding_sequence_variant" in cons.so_terms
+        reportable = bool(REPORTABLE_TERMS & set(cons.so_terms)) or unannotatable
+        if not options.all_variants and not reportable:
             skipped["not_protein_changing"] += 1
             continue
         if not passes_filter and not options.include_filtered:
@@ -452,6 +541,18 @@ def _call_findings(
             )
         )
     return findings
+
+
+def _other(build: Build) -> Build:
+    return "GRCh37" if build == "GRCh38" else "GRCh38"
+
+
+def _matches_other_build_panel(call: Call, build: Build, resources: Resources) -> bool:
+    other = resources.annotator(_other(build))
+    if other.ref_matches(call.chrom, call.pos, call.ref) is not True:
+        return False
+    allele = other.normalise(call.chrom, call.pos, call.ref, call.alt)
+    return any(c.exon for c in other.annotate(allele))
 
 
 def _passes_thresholds(call: Call, options: RunOptions) -> bool:

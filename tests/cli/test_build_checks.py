@@ -1,0 +1,77 @@
+"""REF and genome-build checks: an error in auto mode; with --build every affected row says so
+and no protein change is computed from a mismatching REF (issues #3, #5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from egfr_annot.errors import BuildMismatchError
+from egfr_annot.pipeline import Resources, RunOptions, annotate_input
+
+HEAD = (
+    "##fileformat=VCFv4.2\n"
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+    "{contig}#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+)
+
+
+def vcf(tmp_path: Path, line: str, contig: str = "##contig=<ID=chr12,length=133275309>\n") -> str:
+    path = tmp_path / "x.vcf"
+    path.write_text(HEAD.format(contig=contig) + line + "\tAD\t900,100\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def resources() -> Resources:
+    return Resources()
+
+
+def test_wrong_anchor_base_is_caught(tmp_path: Path, resources: Resources) -> None:
+    # KRAS c.35 is G on the minus strand = C on +; the VCF's anchor G is wrong.
+    path = vcf(tmp_path, "chr12\t25245350\t.\tG\tGA\t.\tPASS\t.")
+    with pytest.raises(BuildMismatchError, match=r"x.vcf:5: REF G at chr12:25245350"):
+        annotate_input(path, RunOptions(checksum=False), resources)
+    (result,) = annotate_input(path, RunOptions(checksum=False, build="GRCh38"), resources)
+    (finding,) = result.findings
+    assert finding.consequence.hgvsp == "" and finding.match is None
+    assert "genome build forced with --build" in " ".join(finding.notes)
+    assert not finding.consequence.ref_matches
+
+
+def test_grch37_coordinates_declared_grch38_fail_with_a_hint(
+    tmp_path: Path, resources: Resources
+) -> None:
+    # KRAS G12D at its GRCh37 position in a file whose contigs say GRCh38
+    path = vcf(tmp_path, "chr12\t25398284\t.\tC\tT\t.\tPASS\t.")
+    with pytest.raises(BuildMismatchError) as err:
+        annotate_input(path, RunOptions(checksum=False), resources)
+    assert "matches a GRCh37 panel exon" in str(err.value)
+    assert "the file looks like GRCh37; use --build to override" in str(err.value)
+    (result,) = annotate_input(path, RunOptions(checksum=False, build="GRCh37"), resources)
+    assert [f.consequence.hgvsp_short for f in result.findings] == ["p.G12D"]
+    assert result.provenance.build_source.startswith("--build GRCh37 (overrides header")
+
+
+def test_build_from_ref_bases_when_the_header_is_silent(
+    tmp_path: Path, resources: Resources
+) -> None:
+    path = vcf(tmp_path, "12\t25398284\t.\tC\tT\t.\tPASS\t.", contig="")
+    (result,) = annotate_input(path, RunOptions(checksum=False), resources)
+    assert result.provenance.build == "GRCh37"
+    assert result.provenance.build_source.startswith("REF bases of 1 panel record(s) match GRCh37")
+    assert [f.consequence.hgvsp_short for f in result.findings] == ["p.G12D"]
+
+
+def test_one_stray_other_build_position_is_a_warning(tmp_path: Path, resources: Resources) -> None:
+    path = tmp_path / "mixed.vcf"
+    path.write_text(
+        HEAD.format(contig="##contig=<ID=chr12,length=133275309>\n")
+        + "chr12\t25245350\t.\tC\tT\t.\tPASS\t.\tAD\t900,100\n"  # GRCh38 KRAS G12D
+        + "chr12\t25398284\t.\tC\tT\t.\tPASS\t.\tAD\t900,100\n"  # GRCh37 KRAS G12D spot
+    )
+    (result,) = annotate_input(str(path), RunOptions(checksum=False), resources)
+    assert [f.consequence.hgvsp_short for f in result.findings] == ["p.G12D"]
+    assert any("matches a GRCh37 panel exon" in w for w in result.counts.warnings)
+    assert result.counts.skipped_dict()["outside_panel_of_build"] == 1
