@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -127,6 +127,7 @@ class Resources:
         self._annotators: dict[Build, Annotator] = {}
         self._matchers: dict[Build, Matcher] = {}
         self._regions: dict[tuple[Build | None, bool], RegionSet] = {}
+        self._scan_regions: dict[tuple[Build, bool, str], RegionSet] = {}
 
     @cached_property
     def kb_version(self) -> str:
@@ -199,6 +200,22 @@ class Resources:
             self._regions[key] = RegionSet(intervals)
         return self._regions[key]
 
+    def scan_regions(self, build: Build, *, whole_transcripts: bool = False) -> RegionSet:
+        """What to read once the header names ``build`` (not forced by ``--build``): that
+        build's regions plus the other build's panel exons, enough to notice a file whose
+        header names the wrong build (its panel variants sit on the other build's exons)."""
+        key = (build, whole_transcripts, "scan")
+        if key not in self._scan_regions:
+            from egfr_annot.io.regions import Interval, RegionSet
+
+            other = self.models(_other(build)).values()
+            self._scan_regions[key] = RegionSet((
+                *self.regions(build, whole_transcripts=whole_transcripts).intervals,
+                *(Interval(m.chrom, max(1, e.start - EXON_MARGIN), e.end + EXON_MARGIN, m.gene)
+                  for m in other for e in m.exons),
+            ))
+        return self._scan_regions[key]
+
     def preload(self) -> None:
         """Load everything eagerly (batch workers call this once at start-up)."""
         _ = self.knowledge
@@ -206,7 +223,37 @@ class Resources:
             self.annotator(build)
             self.matcher(build)
             self.regions(build)
+            self.scan_regions(build)
         self.regions(None)
+
+
+def start_sha256(path: str) -> Callable[[], str | None]:
+    """Hash ``path`` in a background thread (hashlib releases the GIL on large blocks), so an
+    indexed run that reads a few kilobases of a 100 MB file does not wait for its checksum.
+    Returns a function that waits for the digest."""
+    if path == "-":
+        return lambda: None
+    import threading
+
+    outcome: list[str | None | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(sha256_of(path))
+        except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append(err)
+
+    thread = threading.Thread(target=work, name="egfr-annot-sha256", daemon=True)
+    thread.start()
+
+    def result() -> str | None:
+        thread.join()
+        value = outcome[0]
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    return result
 
 
 def sha256_of(path: str) -> str | None:
@@ -261,7 +308,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
     from egfr_annot.io.vcf import detect_build, open_variants
 
     display_path = "-" if path == "-" else path
-    checksum = sha256_of(path) if options.checksum else None
+    checksum = start_sha256(path) if options.checksum else (lambda: None)
     forced_build: Build | None = options.build if options.build != "auto" else None
 
     with open_variants(
@@ -276,6 +323,11 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         decision = decide_build_from_header(
             options.build, header_build, header_evidence, display_path
         )
+        if decision.build is not None and not decision.forced:
+            # The header names the build: skip the other build's tumour-evidence genes.
+            source.restrict_regions(
+                resources.scan_regions(decision.build, whole_transcripts=options.all_variants)
+            )
         calls: Iterable[Call] = source.calls()
         if decision.build is None:
             # Only when the header names no build: decide from the REF bases first.
@@ -385,7 +437,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         build=build,
         build_source=decision.source or "default GRCh38 (no build evidence in header or records)",
         input_path=display_path,
-        input_sha256=checksum,
+        input_sha256=checksum(),
         command_line=options.command_line,
     )
     final_counts = replace(

@@ -75,3 +75,32 @@ def test_one_stray_other_build_position_is_a_warning(tmp_path: Path, resources: 
     assert [f.consequence.hgvsp_short for f in result.findings] == ["p.G12D"]
     assert any("matches a GRCh37 panel exon" in w for w in result.counts.warnings)
     assert result.counts.skipped_dict()["outside_panel_of_build"] == 1
+
+
+def test_header_build_limits_reading_to_that_builds_genes(
+    tmp_path: Path, resources: Resources
+) -> None:
+    # TP53 R175H at its GRCh37 position: inside the GRCh37 tumour-evidence regions only. With a
+    # GRCh38 header it is not even parsed (issue #9); with a silent header both builds are read.
+    line = "17\t7578406\t.\tC\tT\t.\tPASS\t."
+    grch38 = vcf(tmp_path, line, contig="##contig=<ID=17,length=83257441>\n")
+    (result,) = annotate_input(grch38, RunOptions(checksum=False), resources)
+    assert result.counts.records_read == 1
+    assert "outside_panel_of_build" not in result.counts.skipped_dict()
+    assert result.provenance.build == "GRCh38"
+    silent = tmp_path / "silent.vcf"
+    silent.write_text(Path(grch38).read_text().replace("##contig=<ID=17,length=83257441>\n", ""))
+    (result,) = annotate_input(str(silent), RunOptions(checksum=False), resources)
+    assert result.counts.records_read == 1
+    assert result.counts.skipped_dict()["outside_panel_of_build"] == 1  # parsed, then set aside
+
+
+def test_scan_regions_are_one_build_plus_the_other_builds_panel_exons(
+    resources: Resources,
+) -> None:
+    scan = resources.scan_regions("GRCh38")
+    assert scan.contains("chr12", 25245350)  # GRCh38 KRAS c.35
+    assert scan.contains("chr12", 25398284)  # GRCh37 KRAS c.35: mislabelled files are caught
+    assert scan.contains("chr17", 7675088)  # GRCh38 TP53 R175H (tumour evidence)
+    assert not scan.contains("chr17", 7578406)  # GRCh37 TP53: not needed once the build is known
+    assert resources.regions(None).contains("chr17", 7578406)

@@ -71,3 +71,106 @@ def test_bad_pos_is_fatal_on_both_paths(tmp_path: Path) -> None:
             open_variants(str(path), regions=REGIONS) as source,
         ):
             list(source.calls())
+
+
+# -- the vectorised selection of the scanning subprocess (issue #9) ---------------------------
+def _scan(path: Path, *, use_numpy: bool) -> tuple[list[tuple[int, bytes, bool]], int]:
+    from egfr_annot.io.vcf_scan import LineScanner
+    from egfr_annot.io.vcf_stream import open_stream, read_header
+
+    stream = open_stream(str(path))
+    try:
+        header, _ = read_header(stream, sample=None, normal=None)
+        scanner = LineScanner(stream, first_line_no=header.n_header_lines + 1,
+                              ncols=len(header.columns), regions=REGIONS, use_numpy=use_numpy)
+        return list(scanner.lines()), scanner.records_read
+    finally:
+        stream.close()
+
+
+def _selector_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records whether each block was decided by numpy (True) or handed back (False)."""
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+    decided: list[bool] = []
+    original = PanelLineSelector.select
+
+    def spy(self: PanelLineSelector, *args: object) -> list[int] | None:
+        out = original(self, *args)  # type: ignore[arg-type]
+        decided.append(out is not None)
+        return out
+
+    monkeypatch.setattr(PanelLineSelector, "select", spy)
+    return decided
+
+
+def test_numpy_selection_equals_the_exact_path(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("numpy")
+    path = tmp_path / "x.vcf"
+    inside = write_vcf(path, 60_000, seed=5)  # ~2.4 MB: one large block
+    decided = _selector_calls(monkeypatch)
+    fast, n_fast = _scan(path, use_numpy=True)
+    assert decided and all(decided)
+    exact, n_exact = _scan(path, use_numpy=False)
+    assert fast == exact and n_fast == n_exact == 60_000
+    assert len(fast) == inside > 0
+    # line numbers are file lines: header (3 lines) + record index
+    lines = path.read_text().splitlines()
+    assert all(lines[no - 1].encode() == raw for no, raw, _ in fast)
+
+
+def _move_a_tab(body: str) -> str:
+    lines = body.split("\n")
+    lines[5] = lines[5].replace("\tA\tG\t", "\tA\tG\textra\t")  # 11 columns
+    lines[9] = lines[9].replace("\tPASS\t.\t", "\tPASS\t")  # 9 columns
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "why"),
+    [
+        (lambda body: body.replace("chr7\t", "NC_000007.14_alt_scaffold_x\t", 3), "long contig"),
+        (lambda body: _move_a_tab(body), "tabs moved between lines (total unchanged)"),
+    ],
+)
+def test_numpy_selection_hands_odd_blocks_to_the_exact_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: object, why: str
+) -> None:
+    pytest.importorskip("numpy")
+    path = tmp_path / "x.vcf"
+    write_vcf(path, 30_000, seed=9)
+    head, body = path.read_text().split("#CHROM", 1)
+    path.write_text(head + "#CHROM" + spoil(body))  # type: ignore[operator]
+    decided = _selector_calls(monkeypatch)
+    fast, n_fast = _scan(path, use_numpy=True)
+    assert decided and not any(decided), why
+    exact, n_exact = _scan(path, use_numpy=False)
+    assert fast == exact and n_fast == n_exact
+
+
+def test_numpy_path_bad_pos_is_the_same_one_line_error(tmp_path: Path) -> None:
+    pytest.importorskip("numpy")
+    from egfr_annot.errors import InputError
+
+    path = tmp_path / "bad.vcf"
+    body = "".join(f"7\t{1_000_000 + i}\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n" for i in range(30_000))
+    path.write_text(HEADER + body + "7\t12e5\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n")
+    with pytest.raises(InputError, match=rf"{path.name}:30004: POS '12e5' is not a number"):
+        _scan(path, use_numpy=True)
+
+
+def test_numpy_selection_maps_contig_spellings_and_unsorted_runs(tmp_path: Path) -> None:
+    np = pytest.importorskip("numpy")
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+    selector = PanelLineSelector(np, REGIONS, 9)
+    rows = [("chr7", 1_000_100), ("7", 1_000_100), ("NC_000007.14", 1_003_050),
+            ("chr12", 90_000_100), ("12", 90_000_101), ("chrX", 1_000_100), ("7", 999_999)]
+    data = b"\n" + b"".join(f"{c}\t{p}\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n".encode()
+                            for c, p in rows)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    offsets = selector.select(data, arr, np.flatnonzero(arr == 10), np.flatnonzero(arr == 9))
+    assert offsets is not None
+    picked = [data[o + 1:data.index(b"\t", o + 1)].decode() for o in offsets]
+    assert picked == ["chr7", "7", "NC_000007.14", "chr12"]

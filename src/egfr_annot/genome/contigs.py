@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _REFSEQ_CHROM = re.compile(r"^NC_0000(\d\d)\.\d+$")
 _SPECIAL = {"23": "X", "24": "Y"}
 _MITO = {"M", "MT", "NC_012920.1", "NC_001807.4"}
 
 
+@lru_cache(maxsize=4096)  # a file spells a few dozen contigs; called for every allele (#9)
 def canonical_contig(name: str) -> str:
     """The contig name without ``chr`` (``"7"``, ``"X"``, ``"MT"``); RefSeq NC_ accessions of the
     GRCh37/GRCh38 chromosomes are mapped to their chromosome. Unknown names are returned stripped

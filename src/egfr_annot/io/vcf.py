@@ -196,6 +196,16 @@ class VariantSource:
             self._stream.close()
             self._stream = None
 
+    def restrict_regions(self, regions: RegionSet) -> None:
+        """Read only ``regions`` (a subset of the opening regions), decided after the header:
+        e.g. one build's panel once the header names the build. Only before ``calls()``."""
+        if self._state != "new":
+            raise RuntimeError("regions can change only before calls() is iterated")
+        if self.regions is None:
+            raise RuntimeError("a source opened without regions reads every record")
+        self.regions = regions
+        self._parser.regions = regions
+
     # -- results -------------------------------------------------------------------------------
     def calls(self) -> Iterator[Call]:
         """One :class:`~egfr_annot.records.Call` per tumour sample x ALT allele of every record

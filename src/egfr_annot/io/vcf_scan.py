@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from egfr_annot.errors import InputError
 from egfr_annot.io.regions import RegionSet
 from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_block
+
+if TYPE_CHECKING:
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
 MAX_LINE: Final = 1 << 26
 # Blocks smaller than this (small files) are filtered line by line instead of by regex.
@@ -77,6 +80,7 @@ class LineScanner:
         # without paying for the regex compilation (start-up, issue #9).
         self._panel: re.Pattern[bytes] | None = None
         self._span: re.Pattern[bytes] | None = None
+        self._selector: PanelLineSelector | None = None
 
     def _compile(self, regions: RegionSet) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
         if self._panel is None or self._span is None:
@@ -147,10 +151,20 @@ class LineScanner:
     # ------------------------------------------------------------------------------------------
     def _block(self, data: bytes, end: int) -> Iterator[tuple[int, bytes, bool]]:
         """Lines of ``data[0:end]``: it starts with a sentinel ``\\n`` and ends with ``\\n``."""
+        fast: list[int] | None = None
         if self._np is not None:
-            arr = self._np.frombuffer(data, dtype=self._np.uint8, count=end)
-            n_lines = int(self._np.count_nonzero(arr == 10)) - 1
-            n_tabs = int(self._np.count_nonzero(arr == 9))
+            np = self._np
+            arr = np.frombuffer(data, dtype=np.uint8, count=end)
+            newlines = np.flatnonzero(arr == 10)
+            tabs = np.flatnonzero(arr == 9)
+            n_lines = len(newlines) - 1
+            n_tabs = len(tabs)
+            if self.regions is not None and n_tabs == n_lines * self.tabs_per_line:
+                if self._selector is None:
+                    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+                    self._selector = PanelLineSelector(np, self.regions, self.tabs_per_line)
+                fast = self._selector.select(data, arr, newlines, tabs)
         else:
             n_lines = data.count(b"\n", 0, end) - 1
             n_tabs = data.count(b"\t", 0, end)
@@ -175,7 +189,7 @@ class LineScanner:
                     yield line_no, _strip_cr(line), True
                 start = stop + 1
         else:
-            offsets = self._panel_offsets(self.regions, data, end)
+            offsets = fast if fast is not None else self._panel_offsets(self.regions, data, end)
             spans: set[int] = set()
             if self.span_keys and (data.find(b"END=", 0, end) >= 0
                                    or data.find(b"SVLEN=", 0, end) >= 0):

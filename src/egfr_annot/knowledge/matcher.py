@@ -103,7 +103,7 @@ class Matcher:
         in exons when a Consequence carries no exon.
     """
 
-    __slots__ = ("kb", "models", "_by_gene", "_genomic", "_static", "_no_driver")
+    __slots__ = ("kb", "models", "_by_gene", "_genomic", "_static", "_no_driver", "_rule_order")
 
     def __init__(self, kb: KnowledgeBase, models: Mapping[str, TranscriptModel]) -> None:
         self.kb = kb
@@ -140,6 +140,7 @@ class Matcher:
                 notes=(rule.notes,) if rule.notes else (),
             )
         self._no_driver = no_driver_strategies(kb)
+        self._rule_order = {rule.rule_id: i for i, rule in enumerate(kb.rules)}
 
     # ------------------------------------------------------------------ public API
     def match_variant(
@@ -212,7 +213,9 @@ class Matcher:
     def _ordered(
         self, found: Sequence[tuple[CatalogueRule, tuple[str, ...]]]
     ) -> tuple[RuleMatch, ...]:
-        order = {rule.rule_id: i for i, rule in enumerate(self.kb.rules)}
+        if not found:
+            return ()  # most calls: nothing to sort (issue #9)
+        order = self._rule_order
         seen: set[str] = set()
         out: list[RuleMatch] = []
         for rule, notes in sorted(
