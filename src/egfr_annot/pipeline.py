@@ -351,14 +351,17 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             # The annotator caches both steps: a record shared by several samples costs once.
             allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
             consequences = annotator.annotate(allele)
-            if consequences and annotator.ref_matches(call.chrom, call.pos, call.ref) is False:
+            input_ref_ok = (
+                annotator.ref_matches(call.chrom, call.pos, call.ref) if consequences else None
+            )
+            if input_ref_ok is False:
                 # The input's own REF (anchor base included) disagrees with the reference,
                 # even if the normalised allele re-anchored on the reference looks fine.
                 consequences = tuple(_ref_mismatch(c, call, build) for c in consequences)
             if not ref_mismatches and any(not c.ref_matches for c in consequences):
                 ref_mismatches.append(call)
             if consequences and all(c.ref_matches for c in consequences):
-                ref_confirmed += annotator.ref_matches(call.chrom, call.pos, call.ref) is True
+                ref_confirmed += input_ref_ok is True
             elif (
                 not consequences
                 and not decision.forced

@@ -773,9 +773,7 @@ def _exon_intron_numbers(m: MinimalAllele, ix: TranscriptIndex) -> tuple[str, st
         lo, hi = min(numbers), max(numbers)
         return f"{lo}/{total}" if lo == hi else f"{lo}-{hi}/{total}"
 
-    s, e = m.start, m.end
-    exons = [x.number for x in ix.exons if _overlap(s, e, x.g_start, x.g_end)]
-    introns = [i.number for i in ix.introns if _overlap(s, e, i.g_start, i.g_end)]
+    exons, introns = ix.overlapping_numbers(m.start, m.end)
     return fmt(exons, ix.n_exons), fmt(introns, ix.n_exons - 1)
 
 

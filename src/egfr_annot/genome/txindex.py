@@ -39,6 +39,7 @@ class TranscriptIndex:
         "model", "gene", "chrom", "plus", "exons", "introns", "n_exons", "t_len",
         "cds_t_start", "cds_t_end", "cds_len", "cds", "protein", "tx_seq", "utr3", "utr5",
         "g_start", "g_end", "cds_g_start", "cds_g_end", "_exon_starts", "_by_g",
+        "_intron_starts", "_introns_by_g",
     )  # fmt: skip
 
     def __init__(self, model: TranscriptModel, reference: ReferenceSequence) -> None:
@@ -85,6 +86,8 @@ class TranscriptIndex:
         by_g = sorted(self.exons, key=lambda x: x.g_start)
         self._by_g = tuple(by_g)
         self._exon_starts = tuple(x.g_start for x in by_g)
+        self._introns_by_g = tuple(sorted(self.introns, key=lambda i: i.g_start))
+        self._intron_starts = tuple(i.g_start for i in self._introns_by_g)
         # spliced transcript sequence; N where the reference base is not known
         parts = []
         for x in self.exons:
@@ -124,10 +127,25 @@ class TranscriptIndex:
         raise ValueError(f"cDNA position {t} outside {self.model.refseq}")
 
     def intron_at(self, g: int) -> TxIntron | None:
-        for i in self.introns:
-            if i.g_start <= g <= i.g_end:
-                return i
+        k = bisect_right(self._intron_starts, g) - 1
+        if k >= 0 and g <= self._introns_by_g[k].g_end:
+            return self._introns_by_g[k]
         return None
+
+    def overlapping_numbers(self, start: int, end: int) -> tuple[list[int], list[int]]:
+        """Numbers of the exons and of the introns that genomic ``start..end`` overlaps
+        (binary search: exons and introns do not overlap one another)."""
+        exons = []
+        k = bisect_right(self._exon_starts, end) - 1
+        while k >= 0 and self._by_g[k].g_end >= start:
+            exons.append(self._by_g[k].number)
+            k -= 1
+        introns = []
+        k = bisect_right(self._intron_starts, end) - 1
+        while k >= 0 and self._introns_by_g[k].g_end >= start:
+            introns.append(self._introns_by_g[k].number)
+            k -= 1
+        return exons, introns
 
     # ------------------------------------------------------------------ c. numbering
     def c_of_t(self, t: int) -> str:
