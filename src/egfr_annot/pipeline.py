@@ -328,6 +328,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             source.restrict_regions(
                 resources.scan_regions(decision.build, whole_transcripts=options.all_variants)
             )
+        source.start_reading()  # a large file's scanning process starts while we load below
         calls: Iterable[Call] = source.calls()
         if decision.build is None:
             # Only when the header names no build: decide from the REF bases first.

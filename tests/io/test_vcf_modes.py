@@ -178,6 +178,32 @@ def test_stopping_early_leaves_no_scanning_process(monkeypatch: pytest.MonkeyPat
         iterator.close()  # the child is killed and reaped in the generator's finally block
 
 
+def test_reading_started_early_gives_the_same_calls_and_closes_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from egfr_annot.io.vcf import open_variants
+
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    regions = RegionSet([("1", 1, 249_000_000, "chr1")])
+    path = real_vcf("vardictjava_expected_vardict.simple.vcf")
+    expected = read_all(path, regions=regions)[:2]
+    with open_variants(path, regions=regions) as src:
+        src.start_reading()  # the child runs before calls() is asked for
+        scanner = src._scanner
+        assert scanner is not None and scanner._proc is not None
+        with pytest.raises(RuntimeError, match="before reading starts"):
+            src.restrict_regions(regions)
+        calls = list(src.calls())
+        assert (calls, src.counts) == expected
+    assert scanner._proc.returncode == 0
+    # started, never read: closing the source ends the child
+    with open_variants(path, regions=regions) as src:
+        src.start_reading()
+        proc = src._scanner._proc  # type: ignore[union-attr]
+        assert proc is not None
+    assert proc.returncode is not None
+
+
 def test_import_does_not_load_heavy_modules() -> None:
     code = ("import sys, egfr_annot.io.vcf, egfr_annot.io.regions\n"
             "heavy = {'cyvcf2', 'pysam', 'numpy', 'polars', 'pandas'} & set(sys.modules)\n"

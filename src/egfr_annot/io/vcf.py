@@ -78,7 +78,7 @@ import os
 import sys
 from collections.abc import Iterator
 from types import TracebackType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from egfr_annot.errors import InputError
 from egfr_annot.io.build_detect import detect_build
@@ -98,6 +98,9 @@ from egfr_annot.io.vcf_stream import (
     read_header,
 )
 from egfr_annot.records import Call, ReadCounts
+
+if TYPE_CHECKING:
+    from egfr_annot.io.vcf_scan import SubprocessScanner
 
 __all__ = [
     "VariantSource",
@@ -164,6 +167,7 @@ class VariantSource:
         self._index: str | None = None
         self._index_total: int | None = None
         self.read_mode_detail = ""
+        self._scanner: SubprocessScanner | None = None
         self._stream: OpenedStream | None = open_stream(path)
         try:
             if self._stream.is_bcf:
@@ -192,6 +196,8 @@ class VariantSource:
         self.close()
 
     def close(self) -> None:
+        if self._scanner is not None:
+            self._scanner.close()
         if self._stream is not None:
             self._stream.close()
             self._stream = None
@@ -199,8 +205,8 @@ class VariantSource:
     def restrict_regions(self, regions: RegionSet) -> None:
         """Read only ``regions`` (a subset of the opening regions), decided after the header:
         e.g. one build's panel once the header names the build. Only before ``calls()``."""
-        if self._state != "new":
-            raise RuntimeError("regions can change only before calls() is iterated")
+        if self._state != "new" or self._scanner is not None:
+            raise RuntimeError("regions can change only before reading starts")
         if self.regions is None:
             raise RuntimeError("a source opened without regions reads every record")
         self.regions = regions
@@ -276,24 +282,16 @@ class VariantSource:
         self._state = "done"
 
     def _streamed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
-        from egfr_annot.io.vcf_scan import LineScanner, SubprocessScanner
+        from egfr_annot.io.vcf_scan import LineScanner
 
-        assert self._stream is not None
         span_keys = "END" in self.header.info or "SVLEN" in self.header.info
         scanner: LineScanner | SubprocessScanner
-        if self._use_subprocess():
-            self._stream.close()
-            self._stream = None
-            assert self.regions is not None
-            scanner = SubprocessScanner(
-                self.path,
-                header_lines=self.header.n_header_lines,
-                ncols=len(self.header.columns),
-                regions=self.regions,
-                span_keys=span_keys,
-            )
-            self.read_mode_detail = "streamed by a scanning subprocess"
+        if self._scanner is None and self._stream is not None and self._use_subprocess():
+            self._scanner = self._subprocess_scanner()
+        if self._scanner is not None:
+            scanner = self._scanner
         else:
+            assert self._stream is not None
             scanner = LineScanner(
                 self._stream,
                 first_line_no=self.header.n_header_lines + 1,
@@ -306,6 +304,29 @@ class VariantSource:
         if scanner.blank_lines:
             self._tally.warn(f"{scanner.blank_lines} blank line(s) ignored",
                              scanner.first_blank_line)
+
+    def _subprocess_scanner(self) -> SubprocessScanner:
+        from egfr_annot.io.vcf_scan import SubprocessScanner
+
+        assert self._stream is not None and self.regions is not None
+        self._stream.close()
+        self._stream = None
+        self.read_mode_detail = "streamed by a scanning subprocess"
+        return SubprocessScanner(
+            self.path,
+            header_lines=self.header.n_header_lines,
+            ncols=len(self.header.columns),
+            regions=self.regions,
+            span_keys="END" in self.header.info or "SVLEN" in self.header.info,
+        )
+
+    def start_reading(self) -> None:
+        """Start reading ahead now, if this source reads in a child process (large streamed
+        files): its start-up then overlaps the caller's loading. Regions are final from here."""
+        if (self._state == "new" and self._scanner is None and self.read_mode == "streamed"
+                and self._stream is not None and self._use_subprocess()):
+            self._scanner = self._subprocess_scanner()
+            self._scanner.start()
 
     def _use_subprocess(self) -> bool:
         """Scan in a child process for large files (decompression + scanning then overlap with

@@ -28,6 +28,9 @@ from egfr_annot.io.regions import RegionSet
 from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_block
 
 if TYPE_CHECKING:
+    import subprocess
+    from typing import IO
+
     from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
 MAX_LINE: Final = 1 << 26
@@ -286,16 +289,20 @@ class SubprocessScanner:
         self.records_read = 0
         self.blank_lines = 0
         self.first_blank_line: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._read_fd: int | None = None
+        self._errors: IO[bytes] | None = None
 
-    def lines(self) -> Iterator[tuple[int, bytes, bool]]:
+    def start(self) -> None:
+        """Start the child now (its start-up then overlaps the caller's own loading); ``lines``
+        starts it otherwise. Call ``close`` if ``lines`` is never consumed."""
+        if self._proc is not None:
+            return
         import json
         import os
-        import pickle
-        import struct
         import subprocess
         import sys
         import tempfile
-        import time
 
         import egfr_annot
 
@@ -308,65 +315,85 @@ class SubprocessScanner:
         # behind it: neither side ever waits for the other (panel lines come in bursts in a
         # sorted file, and a pipe would make the child wait while the parser catches up).
         fd, tmp = tempfile.mkstemp(prefix="egfr-annot-scan-")
-        read_fd = os.open(tmp, os.O_RDONLY)
+        self._read_fd = os.open(tmp, os.O_RDONLY)
         os.unlink(tmp)
-        job = dict(self.job, out_fd=fd)
-        with tempfile.TemporaryFile() as errors:
-            try:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "egfr_annot.io._scan_worker"],
-                    stdin=subprocess.PIPE,
-                    stderr=errors,
-                    env=env,
-                    pass_fds=(fd,),
-                )
-            finally:
-                os.close(fd)
-            assert proc.stdin is not None
-            finished = False
-            try:
-                proc.stdin.write(json.dumps(job).encode("utf-8"))
-                proc.stdin.close()
-                buf = b""
-                child_done = False
-                while not finished:
-                    chunk = os.read(read_fd, 1 << 22)
-                    if not chunk:
-                        if child_done:
-                            break
-                        child_done = proc.poll() is not None  # drain once more after exit
-                        if not child_done:
-                            time.sleep(0.002)
-                        continue
-                    buf = buf + chunk if buf else chunk
-                    off = 0
-                    while len(buf) - off >= 4:
-                        (size,) = struct.unpack_from("<I", buf, off)
-                        if len(buf) - off - 4 < size:
-                            break
-                        message = pickle.loads(buf[off + 4: off + 4 + size])
-                        off += 4 + size
-                        kind = message[0]
-                        if kind == "lines":
-                            yield from message[1]
-                        elif kind == "done":
-                            _, self.records_read, self.blank_lines, self.first_blank_line = (
-                                message)
-                            finished = True
-                            break
-                        elif kind == "error":
-                            raise InputError(self.name, message[1], message[2])
-                    buf = buf[off:]
-                if not finished:
-                    proc.wait()
-                    errors.seek(0)
-                    detail = errors.read().decode("utf-8", "replace").strip().splitlines()
-                    raise RuntimeError(
-                        "the VCF scanning process ended unexpectedly "
-                        f"(exit code {proc.returncode}): {detail[-1] if detail else 'no message'}"
-                    )
-            finally:
-                os.close(read_fd)
-                if proc.poll() is None and not finished:
-                    proc.kill()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "egfr_annot.io._scan_worker"],
+                stdin=subprocess.PIPE,
+                stderr=self._errors,
+                env=env,
+                pass_fds=(fd,),
+            )
+        finally:
+            os.close(fd)
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(json.dumps(dict(self.job, out_fd=fd)).encode("utf-8"))
+        self._proc.stdin.close()
+
+    def close(self) -> None:
+        """End the child if it is still running and release its files."""
+        import os
+
+        if self._read_fd is not None:
+            os.close(self._read_fd)
+            self._read_fd = None
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
+
+    def lines(self) -> Iterator[tuple[int, bytes, bool]]:
+        import os
+        import pickle
+        import struct
+        import time
+
+        self.start()
+        proc, read_fd, errors = self._proc, self._read_fd, self._errors
+        assert proc is not None and read_fd is not None and errors is not None
+        finished = False
+        try:
+            buf = b""
+            child_done = False
+            while not finished:
+                chunk = os.read(read_fd, 1 << 22)
+                if not chunk:
+                    if child_done:
+                        break
+                    child_done = proc.poll() is not None  # drain once more after exit
+                    if not child_done:
+                        time.sleep(0.002)
+                    continue
+                buf = buf + chunk if buf else chunk
+                off = 0
+                while len(buf) - off >= 4:
+                    (size,) = struct.unpack_from("<I", buf, off)
+                    if len(buf) - off - 4 < size:
+                        break
+                    message = pickle.loads(buf[off + 4: off + 4 + size])
+                    off += 4 + size
+                    kind = message[0]
+                    if kind == "lines":
+                        yield from message[1]
+                    elif kind == "done":
+                        _, self.records_read, self.blank_lines, self.first_blank_line = message
+                        finished = True
+                        break
+                    elif kind == "error":
+                        raise InputError(self.name, message[1], message[2])
+                buf = buf[off:]
+            if not finished:
                 proc.wait()
+                errors.seek(0)
+                detail = errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise RuntimeError(
+                    "the VCF scanning process ended unexpectedly "
+                    f"(exit code {proc.returncode}): {detail[-1] if detail else 'no message'}"
+                )
+        finally:
+            self.close()
