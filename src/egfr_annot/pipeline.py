@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from egfr_annot.genome.annotator import Annotator
     from egfr_annot.genome.models import TranscriptModel
     from egfr_annot.io.cnv import CopyNumberInput
-    from egfr_annot.io.regions import RegionSet
+    from egfr_annot.io.regions import Interval, RegionSet
     from egfr_annot.io.vcf_records import SymbolicRecord
     from egfr_annot.knowledge import KnowledgeBase, Matcher
 
@@ -102,6 +102,15 @@ class RunOptions:
             raise UsageError(f"--min-alt-reads must be >= 0, got {self.min_alt_reads}")
         if self.tumour_fraction is not None and not 0.0 < self.tumour_fraction <= 1.0:
             raise UsageError(f"--tumor-fraction must be in (0, 1], got {self.tumour_fraction}")
+
+    def passes_thresholds(self, call: Call) -> bool:
+        """The --min-vaf / --min-alt-reads rule (a call without the value fails a set bound)."""
+        if self.min_vaf > 0 and (call.vaf is None or call.vaf < self.min_vaf):
+            return False
+        return not (
+            self.min_alt_reads > 0
+            and (call.alt_reads is None or call.alt_reads < self.min_alt_reads)
+        )
 
     def threshold_items(self) -> tuple[tuple[str, str], ...]:
         ev = self.evidence
@@ -181,13 +190,7 @@ class Resources:
                 if whole_transcripts:
                     intervals.extend(regions_from_transcripts(models))
                 else:
-                    intervals.extend(
-                        Interval(
-                            m.chrom, max(1, e.start - EXON_MARGIN), e.end + EXON_MARGIN, m.gene
-                        )
-                        for m in models
-                        for e in m.exons
-                    )
+                    intervals.extend(_exon_intervals(models))
                 intervals.extend(
                     load_panel_regions(b, directory=self.annotations_dir / "panel_regions")
                 )
@@ -206,13 +209,11 @@ class Resources:
         header names the wrong build (its panel variants sit on the other build's exons)."""
         key = (build, whole_transcripts, "scan")
         if key not in self._scan_regions:
-            from egfr_annot.io.regions import Interval, RegionSet
+            from egfr_annot.io.regions import RegionSet
 
-            other = self.models(_other(build)).values()
             self._scan_regions[key] = RegionSet((
                 *self.regions(build, whole_transcripts=whole_transcripts).intervals,
-                *(Interval(m.chrom, max(1, e.start - EXON_MARGIN), e.end + EXON_MARGIN, m.gene)
-                  for m in other for e in m.exons),
+                *_exon_intervals(self.models(_other(build)).values()),
             ))
         return self._scan_regions[key]
 
@@ -225,6 +226,17 @@ class Resources:
             self.regions(build)
             self.scan_regions(build)
         self.regions(None)
+
+
+def _exon_intervals(models: Iterable[TranscriptModel]) -> list[Interval]:
+    """The panel transcripts' exons with ``EXON_MARGIN`` on both sides."""
+    from egfr_annot.io.regions import Interval
+
+    return [
+        Interval(m.chrom, max(1, e.start - EXON_MARGIN), e.end + EXON_MARGIN, m.gene)
+        for m in models
+        for e in m.exons
+    ]
 
 
 def start_sha256(path: str) -> Callable[[], str | None]:
@@ -518,7 +530,7 @@ def _evidence_call(
     """A passing call with a VAF in a labelled gene: possible tumour-DNA evidence."""
     if not gene or call.vaf is None or call.filter not in ("PASS", "."):
         return None
-    if not _passes_thresholds(call, options):
+    if not options.passes_thresholds(call):
         return None
     if consequences:
         label = f"{gene} {consequences[0].hgvsp_short or consequences[0].hgvsc}"
@@ -540,7 +552,7 @@ def _call_findings(
 ) -> list[Finding]:
     """The rows one call gives (one per transcript it changes), counting what it does not."""
     passes_filter = call.filter in ("PASS", ".")
-    passes_thresholds = _passes_thresholds(call, options)
+    passes_thresholds = options.passes_thresholds(call)
     if not consequences:
         # Tumour-evidence gene, or a gene without a transcript model: only genomic rules
         # (e.g. the FCGR2A genotype) can match.
@@ -609,15 +621,6 @@ def _matches_other_build_panel(call: Call, build: Build, resources: Resources) -
         return False
     allele = other.normalise(call.chrom, call.pos, call.ref, call.alt)
     return any(c.exon for c in other.annotate(allele))
-
-
-def _passes_thresholds(call: Call, options: RunOptions) -> bool:
-    if options.min_vaf > 0 and (call.vaf is None or call.vaf < options.min_vaf):
-        return False
-    return not (
-        options.min_alt_reads > 0
-        and (call.alt_reads is None or call.alt_reads < options.min_alt_reads)
-    )
 
 
 def _decide_build_from_records(

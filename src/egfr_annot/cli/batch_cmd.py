@@ -8,28 +8,16 @@ from pathlib import Path
 
 import click
 
-from egfr_annot.cli.options import RUN_OPTION_NAMES, common_run_options, run_options_from_kwargs
+from egfr_annot.cli.options import (
+    common_run_options,
+    result_option_args,
+    run_options_from_kwargs,
+)
 from egfr_annot.errors import BatchFailures, UsageError
-
-# Options that change results, recorded as each sample's command line. Not --workers, --resume,
-# or --out-dir: the same inputs must give byte-identical cohort files whatever they are.
-_RESULT_FLAGS = {name: "--" + name.replace("_", "-") for name in RUN_OPTION_NAMES}
-_RESULT_FLAGS.update(tumour_fraction="--tumor-fraction", cnv_paths="--cnv")
 
 
 def canonical_command(sources: tuple[str, ...], kwargs: dict[str, object]) -> str:
-    parts = ["egfr-annot", "batch", *sources]
-    for name, flag in _RESULT_FLAGS.items():
-        value = kwargs.get(name)
-        if name in ("no_index", "no_checksum") or value in (None, False, (), 0, 0.0, "auto"):
-            continue
-        if value is True:
-            parts.append(flag)
-        elif isinstance(value, tuple):
-            for item in value:
-                parts += [flag, str(item)]
-        else:
-            parts += [flag, str(value)]
+    parts = ["egfr-annot", "batch", *sources, *result_option_args(kwargs)]
     return " ".join(shlex.quote(p) for p in parts)
 
 

@@ -106,6 +106,31 @@ RUN_OPTION_NAMES = (
 )
 
 
+# Run options that change results, as flags; --no-index and --no-checksum do not.
+_RESULT_FLAGS = {name: "--" + name.replace("_", "-") for name in RUN_OPTION_NAMES
+                 if name not in ("no_index", "no_checksum")}
+_RESULT_FLAGS.update(tumour_fraction="--tumor-fraction", cnv_paths="--cnv")
+
+
+def result_option_args(kwargs: Mapping[str, Any]) -> list[str]:
+    """The result-changing run options that are set, as command-line arguments in a fixed
+    order: recorded as each sample's command line by batch and track, so that the outputs are
+    byte-identical whatever --workers or --out-dir are."""
+    args: list[str] = []
+    for name, flag in _RESULT_FLAGS.items():
+        value = kwargs.get(name)
+        if value in (None, False, (), 0, 0.0, "auto"):
+            continue
+        if value is True:
+            args.append(flag)
+        elif isinstance(value, tuple):
+            for item in value:
+                args += [flag, str(item)]
+        else:
+            args += [flag, str(value)]
+    return args
+
+
 def run_options_from_kwargs(kwargs: Mapping[str, Any], *, command_line: str) -> Any:
     """Build ``RunOptions`` from the click keyword arguments of ``common_run_options``."""
     from egfr_annot.pipeline import RunOptions

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from egfr_annot.errors import InputError
-from egfr_annot.records import Build, Call, SampleResult
+from egfr_annot.records import Build, SampleResult
 
 if TYPE_CHECKING:
     from egfr_annot.pipeline import Resources, RunOptions
@@ -119,7 +119,7 @@ def observe_sample(
                     vaf=call.vaf,
                     alt_reads=call.alt_reads,
                     depth=call.depth,
-                    passes_thresholds=_passes_thresholds(call, options),
+                    passes_thresholds=options.passes_thresholds(call),
                 )
             )
         blocks: list[DepthBlock] = []
@@ -139,11 +139,3 @@ def observe_sample(
     return SampleObservations(result.sample, paired, build, tuple(calls), tuple(blocks))
 
 
-def _passes_thresholds(call: Call, options: RunOptions) -> bool:
-    # The run's --min-vaf / --min-alt-reads rule (pipeline._passes_thresholds).
-    if options.min_vaf > 0 and (call.vaf is None or call.vaf < options.min_vaf):
-        return False
-    return not (
-        options.min_alt_reads > 0
-        and (call.alt_reads is None or call.alt_reads < options.min_alt_reads)
-    )
