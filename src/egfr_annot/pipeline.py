@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from egfr_annot import __version__
 from egfr_annot.errors import BuildMismatchError, UsageError
+from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.records import (
     BUILDS,
     Allele,
@@ -361,9 +362,16 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         ref_confirmed = 0
 
         for call in calls:
-            # The annotator caches both steps: a record shared by several samples costs once.
-            allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
-            consequences = annotator.annotate(allele)
+            allele: Allele | None = None
+            consequences: tuple[Consequence, ...] = ()
+            if annotator.may_annotate(call.chrom, call.pos, len(call.ref)) or (
+                matcher.genomic_rule_near(
+                    build, canonical_contig(call.chrom), call.pos, call.pos + len(call.ref) - 1
+                )
+            ):
+                # The annotator caches both steps: a record shared by several samples costs once.
+                allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
+                consequences = annotator.annotate(allele)
             input_ref_ok = (
                 annotator.ref_matches(call.chrom, call.pos, call.ref) if consequences else None
             )
@@ -541,7 +549,7 @@ def _evidence_call(
 
 def _call_findings(
     call: Call,
-    allele: Allele,
+    allele: Allele | None,
     consequences: Sequence[Consequence],
     gene: str,
     build: Build,
@@ -556,9 +564,10 @@ def _call_findings(
     if not consequences:
         # Tumour-evidence gene, or a gene without a transcript model: only genomic rules
         # (e.g. the FCGR2A genotype) can match.
-        genomic = matcher.match_variant(None, allele, genotype=call.genotype)
+        genomic = matcher.match_variant(None, allele, genotype=call.genotype) if allele else ()
         if not genomic or not passes_thresholds or not (passes_filter or options.include_filtered):
             return []
+        assert allele is not None
         return [
             Finding(
                 call.sample,

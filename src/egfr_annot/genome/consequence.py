@@ -90,6 +90,7 @@ Performance: the transcript index is built once per transcript; results are cach
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,6 +189,7 @@ class Annotator:
             self._by_chrom.setdefault(m.chrom, []).append(m)
         self._norm_cache: dict[tuple[str, int, str, str], Allele] = {}
         self._csq_cache: dict[tuple[str, int, str, str], tuple[Consequence, ...]] = {}
+        self._known_spans: dict[str, tuple[list[int], list[int]]] | None = None
 
     # ------------------------------------------------------------------ public API
     def genes_overlapping(self, chrom: str, start: int, end: int) -> tuple[str, ...]:
@@ -196,6 +198,40 @@ class Annotator:
         return tuple(
             m.gene for m in self._by_chrom.get(c, ()) if _overlap(start, end, m.tx_start, m.tx_end)
         )
+
+    def may_annotate(self, chrom: str, pos: int, ref_len: int) -> bool:
+        """False when neither a panel transcript nor a known reference base lies within one
+        base of the record ``chrom:pos`` with a REF of ``ref_len`` bases: its allele then cannot
+        be shifted by normalisation and has no consequence, so callers may skip both (most
+        records of WGS input in the tumour-evidence genes, issue #9)."""
+        if self._known_spans is None:
+            self._known_spans = self._spans_with_transcripts_or_bases()
+        spans = self._known_spans.get(canonical_contig(chrom))
+        if spans is None:
+            return False
+        starts, ends = spans
+        i = bisect_right(starts, pos + max(ref_len, 1)) - 1
+        return i >= 0 and ends[i] >= pos - 1
+
+    def _spans_with_transcripts_or_bases(self) -> dict[str, tuple[list[int], list[int]]]:
+        """Per contig, the merged spans of the transcripts and the known reference segments."""
+        raw: dict[str, list[tuple[int, int]]] = {}
+        for m in self.models.values():
+            raw.setdefault(m.chrom, []).append((m.tx_start, m.tx_end))
+        for chrom, start, end in self.reference.known_spans():
+            raw.setdefault(chrom, []).append((start, end))
+        merged: dict[str, tuple[list[int], list[int]]] = {}
+        for chrom, spans in raw.items():
+            starts: list[int] = []
+            ends: list[int] = []
+            for start, end in sorted(spans):
+                if ends and start <= ends[-1] + 1:
+                    ends[-1] = max(ends[-1], end)
+                else:
+                    starts.append(start)
+                    ends.append(end)
+            merged[chrom] = (starts, ends)
+        return merged
 
     def ref_matches(self, chrom: str, pos: int, ref: str) -> bool | None:
         """Does ``ref`` equal the reference at ``chrom:pos``? None where it is unknown."""

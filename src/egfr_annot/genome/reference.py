@@ -40,6 +40,12 @@ class ReferenceSequence:
                 return seg
         return None
 
+    def known_spans(self) -> Iterator[tuple[str, int, int]]:
+        """``(contig, start, end)`` of every segment whose bases are known."""
+        for chrom, segs in self._by_chrom.items():
+            for seg in segs:
+                yield chrom, seg.start, seg.end
+
     def fetch(self, chrom: str, start: int, end: int) -> str | None:
         """+ strand bases ``chrom:start-end`` (1-based, inclusive), or None if any base is unknown.
 

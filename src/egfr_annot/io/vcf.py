@@ -100,6 +100,7 @@ from egfr_annot.io.vcf_stream import (
 from egfr_annot.records import Call, ReadCounts
 
 if TYPE_CHECKING:
+    from egfr_annot.io.vcf_index import IndexInfo
     from egfr_annot.io.vcf_scan import SubprocessScanner
 
 __all__ = [
@@ -165,7 +166,7 @@ class VariantSource:
         self._state: Literal["new", "iterating", "done"] = "new"
         self._buffer: list[Call] | None = None
         self._index: str | None = None
-        self._index_total: int | None = None
+        self._index_info: IndexInfo | None = None
         self.read_mode_detail = ""
         self._scanner: SubprocessScanner | None = None
         self._stream: OpenedStream | None = open_stream(path)
@@ -362,16 +363,16 @@ class VariantSource:
         index = find_index(self.path)
         if index is None or not has_bgzf_eof(self.path):
             return  # no index, or streamed so that the truncation is reported
-        total = self._usable_index(index, self.header.header_bytes)
-        if total is None:
+        info = self._usable_index(index, self.header.header_bytes)
+        if info is None:
             return
-        self._index, self._index_total, self.read_mode = index, total, "indexed"
+        self._index, self._index_info, self.read_mode = index, info, "indexed"
         self._stream.close()
         self._stream = None
 
-    def _usable_index(self, index: str, header_bytes: int | None) -> int | None:
-        """The index's record count when it can be trusted for this file, else None (with a
-        warning when it exists but does not fit: the file is then streamed)."""
+    def _usable_index(self, index: str, header_bytes: int | None) -> IndexInfo | None:
+        """The parsed index when it can be trusted for this file, else None (with a warning
+        when it exists but does not fit: the file is then streamed)."""
         from egfr_annot.io.vcf_index import index_is_stale, index_mismatch, read_index
 
         name = os.path.basename(index)
@@ -387,17 +388,22 @@ class VariantSource:
             self._tally.warn(f"index {name} does not belong to this file ({problem}): not used "
                              "(file streamed)", None)
             return None
-        return info.records
+        return info
 
     def _indexed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
-        from egfr_annot.io.vcf_index import tabix_lines
+        from egfr_annot.io.vcf_index import tabix_lines, tbi_region_lines
 
-        assert self._index is not None and self._index_total is not None and self.regions
-        self._tally.records_read = self._index_total
+        assert self._index is not None and self._index_info is not None and self.regions
+        self._tally.records_read = self._index_info.records
         regions = self.regions
         seen_spans: set[bytes] = set()
+        queried = (
+            tbi_region_lines(self.path, self._index_info, regions)
+            if self._index_info.linear
+            else tabix_lines(self.path, self._index, regions)  # .csi: htslib's queries
+        )
         try:
-            for name, _start, _end, raw in tabix_lines(self.path, self._index, regions):
+            for name, _start, _end, raw in queried:
                 raw = raw.rstrip(b"\r\n")
                 pos = _pos_of(raw)
                 if pos is not None and regions.contains(name, pos):
@@ -443,16 +449,16 @@ class VariantSource:
         index = self.path + ".csi"
         if self.path == "-" or not os.path.isfile(index):
             return
-        total = self._usable_index(index, None)
-        if total is not None:
-            self._index, self._index_total, self.read_mode = index, total, "bcf-indexed"
+        info = self._usable_index(index, None)
+        if info is not None:
+            self._index, self._index_info, self.read_mode = index, info, "bcf-indexed"
 
     def _bcf_indexed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
         """Query a .csi-indexed BCF region by region (``Call.line`` is 0, as for tabix)."""
         from cyvcf2 import VCF
 
-        assert self.regions is not None and self._index_total is not None
-        self._tally.records_read = self._index_total
+        assert self.regions is not None and self._index_info is not None
+        self._tally.records_read = self._index_info.records
         regions = self.regions
         seen_spans: set[str] = set()
         try:

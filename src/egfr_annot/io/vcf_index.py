@@ -18,8 +18,11 @@ names. A mismatch makes the reader stream the file, with a warning.
 from __future__ import annotations
 
 import os
+import re
 import struct
+import sys
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -39,6 +42,9 @@ class IndexInfo:
     names: tuple[str, ...]  # reference names (.tbi only; a .csi takes them from the header)
     first_record: tuple[int, int] | None  # (virtual offset, reference number) of the earliest
     last_end: int | None  # largest virtual offset at which a reference's last record ends
+    # .tbi only, per reference: the smallest virtual offset of the records overlapping each
+    # 16 kb window (the "linear index"), where a region query starts reading
+    linear: tuple[array[int], ...] = ()
 
 
 def find_index(path: str) -> str | None:
@@ -98,32 +104,57 @@ class _Pseudo:
             self.last_end = end if self.last_end is None else max(self.last_end, end)
 
 
+# A run of bins with one chunk each (24 bytes apiece): skipped in C, see _parse_tbi.
+_ONE_CHUNK_BINS = re.compile(rb"(?:.{4}\x01\x00\x00\x00.{16})*", re.DOTALL)
+_U32 = struct.Struct("<I").unpack_from
+_BIN_HEAD = struct.Struct("<Ii").unpack_from
+
+
 def _parse_tbi(data: bytes) -> IndexInfo | None:
     (n_ref,) = struct.unpack_from("<i", data, 4)
     (l_nm,) = struct.unpack_from("<i", data, 32)
     names = tuple(n.decode("latin-1") for n in data[36: 36 + l_nm].split(b"\0")[:n_ref])
     off = 36 + l_nm
     pseudo = _Pseudo()
+    linear: list[array[int]] = []
     for ref in range(n_ref):
-        (n_bin,) = struct.unpack_from("<i", data, off)
+        (remaining,) = _U32(data, off)
         off += 4
+        if remaining > len(data):
+            return None
         found = False
-        for _ in range(n_bin):
-            bin_id, n_chunk = struct.unpack_from("<Ii", data, off)
+        while remaining:
+            # Most bins hold one chunk: skip a run of them at C speed (the run cannot pass the
+            # reference's last bin: the match is limited to `remaining` bins of 24 bytes).
+            run = _ONE_CHUNK_BINS.match(data, off, off + 24 * remaining)
+            assert run is not None  # the pattern matches the empty string
+            remaining -= (run.end() - off) // 24
+            off = run.end()
+            if not remaining:
+                break
+            bin_id, n_chunk = _BIN_HEAD(data, off)
             off += 8
             if bin_id == _TBI_PSEUDO_BIN and n_chunk == 2:
                 pseudo.add(data, off, ref)
                 found = True
             off += 16 * n_chunk
+            remaining -= 1
         (n_intv,) = struct.unpack_from("<i", data, off)
-        off += 4 + 8 * n_intv
+        off += 4
+        offsets = array("Q", data[off: off + 8 * n_intv])
+        if len(offsets) != n_intv:
+            return None
+        if sys.byteorder != "little":
+            offsets.byteswap()
+        linear.append(offsets)
+        off += 8 * n_intv
         if not found:
             return None
     total = pseudo.total
     if off + 8 <= len(data):
         (no_coor,) = struct.unpack_from("<Q", data, off)
         total += no_coor
-    return IndexInfo(total, names, pseudo.first, pseudo.last_end)
+    return IndexInfo(total, names, pseudo.first, pseudo.last_end, tuple(linear))
 
 
 def _parse_csi(data: bytes) -> IndexInfo | None:
@@ -256,3 +287,112 @@ def tabix_lines(
                     yield name, start, end, line.encode("latin-1")
     finally:
         tbx.close()
+
+
+# -- region queries through a .tbi's linear index (no pysam) -----------------------------------
+_LINEAR_SHIFT = 14  # .tbi linear-index windows are 16 kb
+
+
+def tbi_region_lines(
+    path: str, info: IndexInfo, regions: RegionSet
+) -> Iterator[tuple[str, int, int, bytes]]:
+    """What :func:`tabix_lines` returns, read with the .tbi already parsed (``info.linear``)
+    instead of pysam (whose import and index load cost more than the queries, issue #9).
+
+    A query starts at the linear index's offset for the window of the region's start (the
+    earliest record overlapping that window, as htslib's own queries do) and reads on until a
+    record starts after the region or the contig changes. A record that starts before the
+    region is returned when it reaches into it as tabix defines a VCF record's extent: its REF,
+    or its INFO/END when it has one."""
+    tids: dict[str, list[tuple[str, int]]] = {}
+    for tid, name in enumerate(info.names):
+        chrom = regions.canonical(name)
+        if chrom is not None:
+            tids.setdefault(chrom, []).append((name, tid))
+    with open(path, "rb") as fh:
+        blocks = _BgzfBlocks(fh, os.fstat(fh.fileno()).st_size)
+        for chrom, start, end in regions.merged():
+            for name, tid in tids.get(chrom, ()):
+                linear = info.linear[tid] if tid < len(info.linear) else None
+                if not linear:
+                    continue  # no record on this contig
+                window = (start - 1) >> _LINEAR_SHIFT
+                voffset = linear[min(window, len(linear) - 1)]
+                for raw in _lines_overlapping(blocks, voffset, name, start, end):
+                    yield name, start, end, raw
+
+
+class _BgzfBlocks:
+    """Decompressed BGZF blocks by file address; each block is read and inflated once."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self.fh = fh
+        self.size = size
+        self._cache: dict[int, tuple[bytes, int]] = {}
+
+    def at(self, address: int) -> tuple[bytes, int]:
+        """(text, address of the next block); ``(b"", size)`` at the end of the file."""
+        if address >= self.size:
+            return b"", self.size
+        hit = self._cache.get(address)
+        if hit is None:
+            from isal import isal_zlib
+
+            block = _block_at(self.fh, address)
+            if block is None:
+                raise ValueError(f"no BGZF block at byte {address} (offset from the index)")
+            length, inflated = block
+            self.fh.seek(address)
+            raw = self.fh.read(length)
+            (xlen,) = struct.unpack_from("<H", raw, 10)
+            text = isal_zlib.decompress(raw[12 + xlen: length - 8], wbits=-15)
+            if len(text) != inflated:
+                raise ValueError(f"corrupt BGZF block at byte {address}")
+            hit = (text, address + length)
+            self._cache[address] = hit
+        return hit
+
+
+def _lines_overlapping(
+    blocks: _BgzfBlocks, voffset: int, name: str, start: int, end: int
+) -> Iterator[bytes]:
+    """Lines from ``voffset`` on that are on ``name`` and overlap ``start..end`` (1-based)."""
+    prefix = name.encode("latin-1") + b"\t"
+    skip = len(prefix)
+    text, following = blocks.at(voffset >> 16)
+    buf, at = text, voffset & 0xFFFF
+    while True:
+        stop = buf.find(b"\n", at)
+        if stop < 0:
+            if following >= blocks.size:
+                if at >= len(buf):
+                    return
+                stop = len(buf)  # the last line has no newline
+            else:
+                text, following = blocks.at(following)
+                buf, at = buf[at:] + text, 0
+                continue
+        line = buf[at:stop]
+        at = stop + 1
+        if not line.startswith(prefix):
+            return  # the next contig (records are sorted: none of this one follow)
+        tab = line.index(b"\t", skip)
+        pos = int(line[skip:tab])
+        if pos > end:
+            return
+        if pos >= start or _reaches(line, tab, pos, start):
+            yield line.rstrip(b"\r")
+
+
+def _reaches(line: bytes, tab: int, pos: int, start: int) -> bool:
+    """Does a record starting at ``pos`` < ``start`` extend to ``start`` (REF or INFO/END)?"""
+    fields = line[tab + 1:].split(b"\t", 6)  # ID, REF, ALT, QUAL, FILTER, INFO, ...
+    if len(fields) > 1 and pos + len(fields[1]) - 1 >= start:
+        return True
+    if len(fields) < 6 or b"END=" not in fields[5]:
+        return False
+    for item in fields[5].split(b";"):
+        if item.startswith(b"END="):
+            value = item[4:]
+            return value.isdigit() and int(value) >= start
+    return False

@@ -45,7 +45,7 @@ from egfr_annot.knowledge.protein import (
     ProteinChange,
     parse_protein_change,
 )
-from egfr_annot.records import Allele, Consequence, CopyNumberCall, RuleMatch, StrategyFit
+from egfr_annot.records import Allele, Build, Consequence, CopyNumberCall, RuleMatch, StrategyFit
 
 PROTEIN_CHANGING_TERMS: Final[frozenset[str]] = frozenset(
     {
@@ -103,7 +103,10 @@ class Matcher:
         in exons when a Consequence carries no exon.
     """
 
-    __slots__ = ("kb", "models", "_by_gene", "_genomic", "_static", "_no_driver", "_rule_order")
+    __slots__ = (
+        "kb", "models", "_by_gene", "_genomic", "_genomic_positions", "_static", "_no_driver",
+        "_rule_order",
+    )
 
     def __init__(self, kb: KnowledgeBase, models: Mapping[str, TranscriptModel]) -> None:
         self.kb = kb
@@ -121,6 +124,10 @@ class Matcher:
                 for a in alleles.get(rule.alteration.allele_id, ()):
                     genomic.setdefault((a.build, a.chrom, a.pos, a.ref, a.alt), []).append(rule)
         self._genomic = {k: tuple(v) for k, v in genomic.items()}
+        positions: dict[tuple[str, str], list[int]] = {}
+        for build, chrom, pos, _ref, _alt in self._genomic:
+            positions.setdefault((build, chrom), []).append(pos)
+        self._genomic_positions = {k: tuple(v) for k, v in positions.items()}
         # The static part of every match (strategies, refs) is computed once.
         self._static: dict[str, RuleMatch] = {}
         for rule in kb.rules:
@@ -171,6 +178,12 @@ class Matcher:
                 for rule, notes in found
             ]
         return self._ordered(found)
+
+    def genomic_rule_near(self, build: Build, chrom: str, start: int, end: int) -> bool:
+        """Does a rule name a genomic allele at ``chrom:start-end`` (a base of slack on each
+        side, for trimming and anchoring)? Callers skip normalising other alleles."""
+        positions = self._genomic_positions.get((build, chrom))
+        return positions is not None and any(start - 1 <= p <= end + 1 for p in positions)
 
     def match_copy_number(self, call: CopyNumberCall) -> tuple[RuleMatch, ...]:
         """Copy-number rules for the call's gene and state (e.g. MET amplification)."""

@@ -1,0 +1,157 @@
+"""The .tbi region reader (``vcf_index.tbi_region_lines``, issue #9) returns exactly what
+htslib's tabix queries (pysam) return, on files built to hit its edge cases: several BGZF
+blocks, records that start before a region and reach into it by REF or INFO/END, decoy keys
+like ``AEND=``, regions beyond a contig's last record, contigs the file does not have."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from egfr_annot.errors import InputError
+from egfr_annot.io import vcf_index
+from egfr_annot.io.regions import RegionSet
+from egfr_annot.io.vcf import open_variants
+
+HEADER = (
+    "##fileformat=VCFv4.2\n"
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n'
+    '##INFO=<ID=AEND,Number=1,Type=Integer,Description="Decoy">\n'
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Depths">\n'
+    "##contig=<ID=chr1,length=5000000>\n##contig=<ID=chr2,length=5000000>\n"
+    "##contig=<ID=chr3,length=5000000>\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOUR\n"
+)
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} not installed")
+    return found
+
+
+def _records(rng: random.Random) -> list[str]:
+    lines = []
+    for chrom in ("chr1", "chr2"):  # chr3 is in the header only
+        pos = 1
+        for _ in range(6000):
+            pos += rng.randint(1, 400)
+            kind = rng.random()
+            ref, alt, info = "A", "C", "."
+            if kind < 0.05:  # a deletion reaching up to 60 bases to the right
+                ref, alt = "A" + "C" * rng.randint(1, 60), "A"
+            elif kind < 0.08:  # a span given by INFO/END, as in gVCF blocks or CNV segments
+                info = f"END={pos + rng.randint(1, 40_000)}"
+            elif kind < 0.10:  # a key that only ends in END: not a span
+                info = f"AEND={pos + 50_000}"
+            lines.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\t{info}\tGT:AD\t0/1:20,5\n")
+    return lines
+
+
+RECORDS = _records(random.Random(7))
+
+
+@pytest.fixture(scope="module")
+def indexed_vcf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    bgzip, tabix = _tool("bgzip"), _tool("tabix")
+    directory = tmp_path_factory.mktemp("tbi")
+    plain = directory / "many.vcf"
+    plain.write_text(HEADER + "".join(RECORDS))
+    subprocess.run([bgzip, "-f", str(plain)], check=True)
+    bgzf = directory / "many.vcf.gz"
+    subprocess.run([tabix, "-f", "-p", "vcf", str(bgzf)], check=True)
+    return bgzf
+
+
+def _regions(rng: random.Random, n: int) -> RegionSet:
+    out = []
+    # regions that start inside a deletion's REF or an END span (after the record's POS)
+    for line in rng.sample([r for r in RECORDS if "\tACC" in r or "\tEND=" in r], 12):
+        chrom, pos = line.split("\t")[:2]
+        out.append((chrom, int(pos) + 2, int(pos) + 2, "span"))
+    for _ in range(n):
+        chrom = rng.choice(["1", "chr2", "3", "7"])
+        start = rng.randint(1, 1_300_000)
+        out.append((chrom, start, start + rng.choice([0, 1, 50, 5000, 40_000]), "g"))
+    out.append(("1", 4_900_000, 4_950_000, "beyond the last record"))
+    return RegionSet(out)
+
+
+def test_index_statistics_and_linear_index(indexed_vcf: Path) -> None:
+    info = vcf_index.read_index(str(indexed_vcf) + ".tbi")
+    assert info is not None
+    assert info.records == 12_000
+    assert info.names == ("chr1", "chr2")
+    assert len(info.linear) == 2 and all(len(lin) > 50 for lin in info.linear)
+    # the file spans several BGZF blocks: the reader must cross block boundaries
+    assert len({v >> 16 for v in info.linear[0]}) >= 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_region_lines_match_htslib(indexed_vcf: Path, seed: int) -> None:
+    pytest.importorskip("pysam")
+    path, index = str(indexed_vcf), str(indexed_vcf) + ".tbi"
+    info = vcf_index.read_index(index)
+    assert info is not None
+    regions = _regions(random.Random(seed), 40)
+    ours = list(vcf_index.tbi_region_lines(path, info, regions))
+    htslib = [(n, s, e, line.rstrip(b"\r\n"))
+              for n, s, e, line in vcf_index.tabix_lines(path, index, regions)]
+    assert ours == htslib
+    assert len(ours) > 100
+    # records found only because their REF or END reaches into a region are among them
+    spans = [raw for _n, start, _e, raw in ours if int(raw.split(b"\t")[1]) < start]
+    assert any(b"END=" in raw for raw in spans)
+    assert any(len(raw.split(b"\t")[3]) > 1 for raw in spans)
+
+
+def test_reading_an_indexed_vcf_does_not_need_pysam(
+    indexed_vcf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pysam")
+    regions = _regions(random.Random(5), 20)
+    real_tabix_lines = vcf_index.tabix_lines
+
+    def through_htslib(path: str, info: vcf_index.IndexInfo, regions: RegionSet):  # type: ignore[no-untyped-def]
+        return real_tabix_lines(path, path + ".tbi", regions)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(vcf_index, "tbi_region_lines", through_htslib)
+        with open_variants(indexed_vcf, regions=regions) as src:
+            expected = list(src.calls())
+
+    def no_pysam(*_args: object) -> None:
+        raise AssertionError("a .tbi is read without pysam")
+
+    monkeypatch.setattr(vcf_index, "tabix_lines", no_pysam)
+    with open_variants(indexed_vcf, regions=regions) as src:
+        assert src.read_mode == "indexed"
+        assert list(src.calls()) == expected
+        assert src.counts.records_read == 12_000
+    assert len(expected) > 100
+
+
+def test_corrupt_block_is_an_error_naming_the_file(tmp_path: Path, indexed_vcf: Path) -> None:
+    copy = tmp_path / "corrupt.vcf.gz"
+    data = bytearray(indexed_vcf.read_bytes())
+    info = vcf_index.read_index(str(indexed_vcf) + ".tbi")
+    assert info is not None
+    # damage the compressed data of the block where the queries of chr2 start
+    address = info.linear[1][0] >> 16
+    for i in range(address + 40, address + 60):
+        data[i] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    shutil.copy(str(indexed_vcf) + ".tbi", str(copy) + ".tbi")
+    regions = RegionSet([("2", 1, 10_000, "g")])
+    with pytest.raises(Exception, match="[Ii]nvalid|corrupt|incorrect"):
+        list(vcf_index.tbi_region_lines(str(copy), info, regions))
+    with pytest.raises(InputError) as err, open_variants(copy, regions=regions) as src:
+        list(src.calls())
+    message = str(err.value)
+    assert message.startswith(f"{copy}:") and "corrupt" in message
