@@ -273,10 +273,21 @@ def sha256_of(path: str) -> str | None:
     if path == "-":
         return None
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    # Big blocks: reading and hashing release the GIL, but taking it back waits up to the
+    # switch interval (5 ms) while the main thread annotates; 1 MB blocks made the checksum of
+    # a 100 MB file finish after the annotation and delay the run (issue #9).
+    buffer = bytearray(_HASH_BLOCK)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as fh:
+        while True:
+            size = fh.readinto(buffer)
+            if not size:
+                break
+            digest.update(view[:size])
     return digest.hexdigest()
+
+
+_HASH_BLOCK = 8 << 20
 
 
 # ----------------------------------------------------------------------------------------------
