@@ -7,6 +7,7 @@ in ``tests/data/vcf`` and the broken-input corpus in ``tests/data/bad``.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,14 @@ HOTSPOTS_38 = RegionSet([
     ("12", 25205000, 25251000, "KRAS"), ("7", 140719000, 140925000, "BRAF"),
     ("3", 179148000, 179241000, "PIK3CA"), ("7", 55019000, 55212000, "EGFR"),
 ])
+
+
+def tool(name: str) -> str:
+    """Path of a command-line tool (bgzip, tabix, bcftools); the test is skipped without it."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} not installed")
+    return found
 
 
 def real_vcf(name: str) -> Path:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from reader_helpers import tool
 
 from egfr_annot.errors import InputError
 from egfr_annot.io import vcf_index
@@ -27,13 +28,6 @@ HEADER = (
     "##contig=<ID=chr3,length=5000000>\n"
     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOUR\n"
 )
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} not installed")
-    return found
 
 
 def _records(rng: random.Random) -> list[str]:
@@ -59,7 +53,7 @@ RECORDS = _records(random.Random(7))
 
 @pytest.fixture(scope="module")
 def indexed_vcf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    bgzip, tabix = _tool("bgzip"), _tool("tabix")
+    bgzip, tabix = tool("bgzip"), tool("tabix")
     directory = tmp_path_factory.mktemp("tbi")
     plain = directory / "many.vcf"
     plain.write_text(HEADER + "".join(RECORDS))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from reader_helpers import HOTSPOTS_37, REPO, VCF_DATA, read_all, real_vcf
+from reader_helpers import HOTSPOTS_37, REPO, VCF_DATA, read_all, real_vcf, tool
 
 from egfr_annot.io.regions import RegionSet
 from egfr_annot.io.vcf import SCAN_PROCESS_ENV
@@ -28,13 +28,6 @@ def _no_line(calls: list[Call]) -> list[Call]:
     return [dataclasses.replace(c, line=0) for c in calls]
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} not installed")
-    return found
-
-
 @pytest.fixture
 def copies(tmp_path: Path) -> dict[str, Path]:
     src = real_vcf(MUTECT2)
@@ -44,7 +37,7 @@ def copies(tmp_path: Path) -> dict[str, Path]:
     out["gzip"].write_bytes(gzip.compress(src.read_bytes(), mtime=0))
     out["bgzf"] = tmp_path / "m2.vcf.gz"
     with out["bgzf"].open("wb") as fh:
-        subprocess.run([_tool("bgzip"), "-c", str(src)], check=True, stdout=fh)
+        subprocess.run([tool("bgzip"), "-c", str(src)], check=True, stdout=fh)
     out["misnamed"] = tmp_path / "m2.looks-plain.vcf"  # gzip content with a plain name
     shutil.copy(out["bgzf"], out["misnamed"])
     return out
@@ -82,9 +75,9 @@ def test_stdin_plain_and_gzip(copies: dict[str, Path]) -> None:
 def test_index_queries_match_streaming(copies: dict[str, Path], index_kind: str) -> None:
     bgzf = copies["bgzf"]
     if index_kind == "tbi":
-        subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
+        subprocess.run([tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
     else:
-        subprocess.run([_tool("bcftools"), "index", "-f", "-c", str(bgzf)], check=True)
+        subprocess.run([tool("bcftools"), "index", "-f", "-c", str(bgzf)], check=True)
     streamed, streamed_counts, s_src = read_all(bgzf, regions=REGIONS, use_index=False)
     indexed, indexed_counts, i_src = read_all(bgzf, regions=REGIONS)
     assert (s_src.read_mode, i_src.read_mode) == ("streamed", "indexed")
@@ -95,7 +88,7 @@ def test_index_queries_match_streaming(copies: dict[str, Path], index_kind: str)
 
 def test_overlapping_regions_give_each_record_once(copies: dict[str, Path]) -> None:
     bgzf = copies["bgzf"]
-    subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
+    subprocess.run([tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
     overlapping = RegionSet([("3", 178910000, 178920000, "a"), ("3", 178915000, 178930000, "b"),
                              ("3", 178916838, 178916838, "c")])
     indexed, counts, src = read_all(bgzf, regions=overlapping)
@@ -107,7 +100,7 @@ def test_overlapping_regions_give_each_record_once(copies: dict[str, Path]) -> N
 
 def test_stale_index_is_not_used(copies: dict[str, Path]) -> None:
     bgzf = copies["bgzf"]
-    subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
+    subprocess.run([tool("tabix"), "-f", "-p", "vcf", str(bgzf)], check=True)
     index = Path(str(bgzf) + ".tbi")
     os.utime(index, (1_000_000, 1_000_000))
     _, counts, src = read_all(bgzf, regions=REGIONS)
@@ -118,7 +111,7 @@ def test_stale_index_is_not_used(copies: dict[str, Path]) -> None:
 def test_bcf_reads_like_the_vcf(tmp_path: Path) -> None:
     src = real_vcf(MUTECT2)
     bcf = tmp_path / "m2.bcf"
-    subprocess.run([_tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf), str(src)],
+    subprocess.run([tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf), str(src)],
                    check=True)
     expected, expected_counts, _ = read_all(src, regions=REGIONS)
     calls, counts, reader = read_all(bcf, regions=REGIONS)
@@ -126,7 +119,7 @@ def test_bcf_reads_like_the_vcf(tmp_path: Path) -> None:
     assert _no_line(calls) == _no_line(expected)
     assert counts.records_read == expected_counts.records_read
     assert counts.records_in_panel == expected_counts.records_in_panel
-    subprocess.run([_tool("bcftools"), "index", "-c", str(bcf)], check=True)
+    subprocess.run([tool("bcftools"), "index", "-c", str(bcf)], check=True)
     indexed, indexed_counts, reader = read_all(bcf, regions=REGIONS)
     assert reader.read_mode == "bcf-indexed"
     assert indexed == _no_line(expected)
@@ -137,7 +130,7 @@ def test_truncated_bcf_is_refused(tmp_path: Path) -> None:
     from egfr_annot.errors import InputError
 
     bcf = tmp_path / "m2.bcf"
-    subprocess.run([_tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf),
+    subprocess.run([tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf),
                     str(real_vcf(MUTECT2))], check=True)
     bcf.write_bytes(bcf.read_bytes()[:-28])  # a complete stream without its EOF block
     with pytest.raises(InputError, match="truncated BCF"):

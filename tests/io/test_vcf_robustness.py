@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reader_helpers import VCF_DATA, call_at, read_all
+from reader_helpers import VCF_DATA, call_at, read_all, tool
 
 from egfr_annot.errors import InputError, UsageError
 from egfr_annot.io.regions import RegionSet
@@ -27,13 +27,6 @@ HEADER = (
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\tNORMAL\n"
 )
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} not installed")
-    return found
 
 
 def _write(tmp_path: Path, name: str, data: str | bytes) -> Path:
@@ -149,9 +142,9 @@ def test_gzip_trailing_garbage_is_fatal_but_zero_padding_is_not(tmp_path: Path) 
 # -- indexes that do not belong to the file -------------------------------------------------------
 def _bgzip_with_index(tmp_path: Path, text: str, name: str) -> Path:
     plain = _write(tmp_path, name, text)
-    subprocess.run([_tool("bgzip"), "-f", str(plain)], check=True)
+    subprocess.run([tool("bgzip"), "-f", str(plain)], check=True)
     gz = Path(str(plain) + ".gz")
-    subprocess.run([_tool("tabix"), "-f", "-p", "vcf", str(gz)], check=True)
+    subprocess.run([tool("tabix"), "-f", "-p", "vcf", str(gz)], check=True)
     return gz
 
 
@@ -194,7 +187,7 @@ def test_own_index_is_used(tmp_path: Path) -> None:
 
 
 def test_bcf_csi_of_another_bcf_is_not_used(tmp_path: Path) -> None:
-    bcftools = _tool("bcftools")
+    bcftools = tool("bcftools")
     small, big = tmp_path / "small.bcf", tmp_path / "big.bcf"
     subprocess.run([bcftools, "view", "--no-version", "-Ob", "-o", str(small), str(MULTI)],
                    check=True)
