@@ -17,7 +17,8 @@ Input: ``.vcf``, ``.vcf.gz`` (BGZF or plain gzip), ``.bcf`` or ``-`` (stdin); th
 decided by magic bytes. How records are reached:
 
 - *indexed* - a BGZF file with a current ``.tbi``/``.csi``, a RegionSet and ``use_index``: only
-  the regions are queried (pysam); ``records_read`` comes from the index's record counts.
+  the regions are queried (a ``.tbi`` through its linear index by ``vcf_index``, a ``.csi`` by
+  pysam); ``records_read`` comes from the index's record counts.
   ``Call.line`` is 0 (line numbers are unknown without reading the whole file). An index is
   used only when it fits the file (``vcf_index.index_mismatch``): one older than the file, or
   whose record offsets do not match the file's header end and data end (an index of another
