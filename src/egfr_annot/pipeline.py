@@ -269,6 +269,9 @@ def start_sha256(path: str) -> Callable[[], str | None]:
     return result
 
 
+_HASH_BLOCK = 8 << 20
+
+
 def sha256_of(path: str) -> str | None:
     if path == "-":
         return None
@@ -285,9 +288,6 @@ def sha256_of(path: str) -> str | None:
                 break
             digest.update(view[:size])
     return digest.hexdigest()
-
-
-_HASH_BLOCK = 8 << 20
 
 
 # ----------------------------------------------------------------------------------------------

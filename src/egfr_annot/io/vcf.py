@@ -458,6 +458,8 @@ class VariantSource:
         """Query a .csi-indexed BCF region by region (``Call.line`` is 0, as for tabix)."""
         from cyvcf2 import VCF
 
+        from egfr_annot.io.vcf_index import contigs_by_chrom
+
         assert self.regions is not None and self._index_info is not None
         self._tally.records_read = self._index_info.records
         regions = self.regions
@@ -465,13 +467,9 @@ class VariantSource:
         try:
             vcf = VCF(self._bcf_path(), lazy=True)
             try:
-                names: dict[str, list[str]] = {}
-                for name in vcf.seqnames:
-                    chrom = regions.canonical(name)
-                    if chrom is not None:
-                        names.setdefault(chrom, []).append(name)
+                names = contigs_by_chrom(vcf.seqnames, regions)
                 for chrom, start, end in regions.merged():
-                    for name in names.get(chrom, ()):
+                    for _number, name in names.get(chrom, ()):
                         for variant in vcf(f"{name}:{start}-{end}"):
                             text = str(variant).rstrip("\n")
                             pos = variant.POS

@@ -21,9 +21,8 @@ import os
 import re
 import struct
 import sys
-import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -254,17 +253,26 @@ def _first_record_problem(fh: BinaryIO, info: IndexInfo, header_bytes: int) -> s
     if address != target or decompressed + within != header_bytes:
         return "its first record does not start where the file's header ends"
     if ref < len(info.names):
-        block = _block_at(fh, target)
-        if block is None:
-            return "its first record offset is not at a BGZF block of the file"
-        fh.seek(target)
         try:
-            text = zlib.decompress(fh.read(block[0]), 31)
-        except zlib.error:
+            text, _length = _inflate_block(fh, target)
+        except ValueError:
             return "its first record offset is not at a BGZF block of the file"
         if not text[within:].startswith(info.names[ref].encode("latin-1") + b"\t"):
             return f"the record at its first offset is not on {info.names[ref]!r}"
     return None
+
+
+def contigs_by_chrom(
+    names: Iterable[str], regions: RegionSet
+) -> dict[str, list[tuple[int, str]]]:
+    """The file's contig names (with their number in the file) that hold a region, grouped
+    by the region's contig: ``chr7`` and ``7`` both serve region contig ``7``."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for number, name in enumerate(names):
+        chrom = regions.canonical(name)
+        if chrom is not None:
+            grouped.setdefault(chrom, []).append((number, name))
+    return grouped
 
 
 def tabix_lines(
@@ -276,13 +284,9 @@ def tabix_lines(
 
     tbx = pysam.TabixFile(path, index=index, encoding="latin-1")
     try:
-        by_canonical: dict[str, list[str]] = {}
-        for name in tbx.contigs:
-            chrom = regions.canonical(name)
-            if chrom is not None:
-                by_canonical.setdefault(chrom, []).append(name)
+        by_canonical = contigs_by_chrom(tbx.contigs, regions)
         for chrom, start, end in regions.merged():
-            for name in by_canonical.get(chrom, ()):
+            for _tid, name in by_canonical.get(chrom, ()):
                 for line in tbx.fetch(name, start - 1, end):
                     yield name, start, end, line.encode("latin-1")
     finally:
@@ -304,15 +308,11 @@ def tbi_region_lines(
     record starts after the region or the contig changes. A record that starts before the
     region is returned when it reaches into it as tabix defines a VCF record's extent: its REF,
     or its INFO/END when it has one."""
-    tids: dict[str, list[tuple[str, int]]] = {}
-    for tid, name in enumerate(info.names):
-        chrom = regions.canonical(name)
-        if chrom is not None:
-            tids.setdefault(chrom, []).append((name, tid))
+    tids = contigs_by_chrom(info.names, regions)
     with open(path, "rb") as fh:
         blocks = _BgzfBlocks(fh, os.fstat(fh.fileno()).st_size)
         for chrom, start, end in regions.merged():
-            for name, tid in tids.get(chrom, ()):
+            for tid, name in tids.get(chrom, ()):
                 linear = info.linear[tid] if tid < len(info.linear) else None
                 if not linear:
                     continue  # no record on this contig
@@ -336,21 +336,29 @@ class _BgzfBlocks:
             return b"", self.size
         hit = self._cache.get(address)
         if hit is None:
-            from isal import isal_zlib
-
-            block = _block_at(self.fh, address)
-            if block is None:
-                raise ValueError(f"no BGZF block at byte {address} (offset from the index)")
-            length, inflated = block
-            self.fh.seek(address)
-            raw = self.fh.read(length)
-            (xlen,) = struct.unpack_from("<H", raw, 10)
-            text = isal_zlib.decompress(raw[12 + xlen: length - 8], wbits=-15)
-            if len(text) != inflated:
-                raise ValueError(f"corrupt BGZF block at byte {address}")
+            text, length = _inflate_block(self.fh, address)
             hit = (text, address + length)
             self._cache[address] = hit
         return hit
+
+
+def _inflate_block(fh: BinaryIO, address: int) -> tuple[bytes, int]:
+    """(text, compressed length) of the BGZF block at ``address``. ValueError when no block
+    starts there or its data is corrupt (its gzip CRC and size are checked)."""
+    from isal import isal_zlib
+
+    block = _block_at(fh, address)
+    if block is None:
+        raise ValueError(f"no BGZF block at byte {address}")
+    length, inflated = block
+    fh.seek(address)
+    try:
+        text = isal_zlib.decompress(fh.read(length), wbits=31)
+    except Exception as err:  # noqa: BLE001 - isal raises its own error type
+        raise ValueError(f"corrupt BGZF block at byte {address}: {err}") from err
+    if len(text) != inflated:
+        raise ValueError(f"corrupt BGZF block at byte {address}: wrong inflated size")
+    return text, length
 
 
 def _lines_overlapping(
