@@ -329,18 +329,27 @@ def decide_build_from_header(
 # ----------------------------------------------------------------------------------------------
 def annotate_input(path: str, options: RunOptions, resources: Resources) -> list[SampleResult]:
     """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample."""
-    from egfr_annot.io.vcf import detect_build, open_variants
+    from egfr_annot.io.vcf import detect_build, open_variants, prestart_scan_process
 
     display_path = "-" if path == "-" else path
+    # A large file's scanning process starts first: its start-up overlaps all loading below.
+    scan_process = prestart_scan_process(path, use_index=options.use_index)
     checksum = start_sha256(path) if options.checksum else (lambda: None)
     forced_build: Build | None = options.build if options.build != "auto" else None
 
+    try:
+        regions = resources.regions(forced_build, whole_transcripts=options.all_variants)
+    except BaseException:
+        if scan_process is not None:
+            scan_process.close()
+        raise
     with open_variants(
         path,
-        regions=resources.regions(forced_build, whole_transcripts=options.all_variants),
+        regions=regions,
         sample=options.sample,
         normal=options.normal,
         use_index=options.use_index,
+        scan_process=scan_process,
     ) as source:
         header = source.header
         header_build, header_evidence = detect_build(header)

@@ -144,6 +144,23 @@ def test_outputs_are_byte_identical_on_rerun(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_scanning_process_gives_byte_identical_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run with the scanning child (prestarted before the knowledge base loads, issue #9)
+    # writes exactly what the line-by-line reader writes.
+    vcf = str(EXAMPLES / "acquired_resistance.GRCh38.vcf.gz")
+    for out, setting in (("child", "1"), ("inline", "0")):
+        monkeypatch.setenv("EGFR_ANNOT_SCAN_PROCESS", setting)
+        (tmp_path / out).mkdir()
+        proc = run_cli("run", vcf, "-o", "x", "--json", cwd=tmp_path / out)
+        assert proc.returncode == 0, proc.stderr
+    for name in ("x.alterations.tsv", "x.summary.tsv", "x.json"):
+        assert (tmp_path / "child" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes()
+    _, _, rows = read_table(tmp_path / "child" / "x.alterations.tsv")
+    assert rows
+
+
 def test_stdin_and_plain_copy_give_the_same_rows(tmp_path: Path) -> None:
     data = gzip.decompress((EXAMPLES / "no_resistance.GRCh38.vcf.gz").read_bytes())
     proc = run_cli("run", "-", "-o", "from_stdin", cwd=tmp_path, stdin=data)

@@ -95,7 +95,7 @@ def _selector_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     decided: list[bool] = []
     original = PanelLineSelector.select
 
-    def spy(self: PanelLineSelector, *args: object) -> list[int] | None:
+    def spy(self: PanelLineSelector, *args: object) -> tuple[list[int], list[int]] | None:
         out = original(self, *args)  # type: ignore[arg-type]
         decided.append(out is not None)
         return out
@@ -178,7 +178,55 @@ def test_numpy_selection_maps_contig_spellings_and_unsorted_runs(tmp_path: Path)
     data = b"\n" + b"".join(f"{c}\t{p}\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n".encode()
                             for c, p in rows)
     arr = np.frombuffer(data, dtype=np.uint8)
-    offsets = selector.select(data, arr, np.flatnonzero(arr == 10), np.flatnonzero(arr == 9))
-    assert offsets is not None
+    selected = selector.select(data, arr, np.flatnonzero(arr == 10), np.flatnonzero(arr == 9))
+    assert selected is not None
+    offsets, numbers = selected
     picked = [data[o + 1:data.index(b"\t", o + 1)].decode() for o in offsets]
     assert picked == ["chr7", "7", "NC_000007.14", "chr12"]
+    assert numbers == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("bad", [None, "1x", "x1", "12e5", "-5", "99999999:9", "7 "])
+def test_numpy_positions_are_the_digits_of_every_pos(bad: str | None) -> None:
+    # POS of mixed lengths (1-10 digits); one non-digit byte anywhere in any POS -> None
+    np = pytest.importorskip("numpy")
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+    rng = random.Random(7)
+    texts = [str(rng.randrange(1, 10 ** rng.randrange(1, 11))) for _ in range(500)]
+    if bad is not None:
+        texts[rng.randrange(len(texts))] = bad
+    data = b"\n" + b"".join(f"chr7\t{t}\t.\n".encode() for t in texts)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    tabs = np.flatnonzero(arr == 9)
+    tab1, tab2 = tabs[0::2], tabs[1::2]
+    selector = PanelLineSelector(np, REGIONS, 2)
+    pos = selector._positions(arr, tab2, tab2 - tab1 - 1)
+    if bad is None:
+        assert pos is not None and pos.tolist() == [int(t) for t in texts]
+    else:
+        assert pos is None
+
+
+@pytest.mark.parametrize("block", [7, 4096, 100_000])
+def test_lines_longer_than_a_read_block_are_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    # The scanner refills one buffer (64 KiB more than a block); a line that does not fit the
+    # room left makes it grow.
+    import egfr_annot.io.vcf_scan as vcf_scan
+
+    path = tmp_path / "long.vcf"
+    n_inside = write_vcf(path, 300, seed=3)
+    with path.open("a") as fh:  # a last line without a newline, with a long INFO
+        fh.write("7\t1000100\t.\tA\tG\t.\tPASS\t" + "X" * 70_000 + "\tAD\t9,1")
+    expected = _scan(path, use_numpy=False)
+    assert len(expected[0]) == n_inside + 1 and expected[1] == 301
+    monkeypatch.setattr(vcf_scan, "READ_BLOCK", block)
+    assert _scan(path, use_numpy=False) == expected
+    if block < 50_000:  # the limit is checked while a line fills whole blocks
+        monkeypatch.setattr(vcf_scan, "MAX_LINE", 50_000)
+        from egfr_annot.errors import InputError
+
+        with pytest.raises(InputError, match="line longer than 64 MiB"):
+            _scan(path, use_numpy=False)

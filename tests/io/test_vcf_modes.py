@@ -183,18 +183,74 @@ def test_reading_started_early_gives_the_same_calls_and_closes_cleanly(
     with open_variants(path, regions=regions) as src:
         src.start_reading()  # the child runs before calls() is asked for
         scanner = src._scanner
-        assert scanner is not None and scanner._proc is not None
+        assert scanner is not None and scanner.process is not None
         with pytest.raises(RuntimeError, match="before reading starts"):
             src.restrict_regions(regions)
         calls = list(src.calls())
         assert (calls, src.counts) == expected
-    assert scanner._proc.returncode == 0
+    assert scanner.process.proc.returncode == 0
     # started, never read: closing the source ends the child
     with open_variants(path, regions=regions) as src:
         src.start_reading()
-        proc = src._scanner._proc  # type: ignore[union-attr]
-        assert proc is not None
+        assert src._scanner is not None and src._scanner.process is not None
+        proc = src._scanner.process.proc
     assert proc.returncode is not None
+
+
+def test_prestarted_scanning_process_is_used_for_streaming(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from egfr_annot.io.vcf import open_variants, prestart_scan_process
+
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    regions = RegionSet([("1", 1, 249_000_000, "chr1")])
+    path = real_vcf("vardictjava_expected_vardict.simple.vcf")
+    expected = read_all(path, regions=regions)[:2]
+    process = prestart_scan_process(path)
+    assert process is not None and not process.job_sent
+    with open_variants(path, regions=regions, scan_process=process) as src:
+        assert (list(src.calls()), src.counts) == expected
+        assert src._scanner is not None and src._scanner.process is process
+    assert process.job_sent and process.proc.returncode == 0
+
+
+def test_prestarted_scanning_process_not_needed_is_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from egfr_annot.errors import UsageError
+    from egfr_annot.io.vcf import open_variants, prestart_scan_process
+
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    path = real_vcf("vardictjava_expected_vardict.simple.vcf")
+    # no regions: the file is read here, line by line; the unused child exits
+    process = prestart_scan_process(path)
+    assert process is not None
+    with open_variants(path, scan_process=process) as src:
+        calls = list(src.calls())
+    assert calls and not process.job_sent and process.proc.returncode is not None
+    # the source fails in its header: the child is ended too
+    process = prestart_scan_process(path)
+    assert process is not None
+    with pytest.raises(UsageError):
+        open_variants(path, sample="no-such-sample", scan_process=process)
+    assert process.proc.returncode is not None
+    # standard input, BCF, an indexed file, or scanning turned off: nothing is started
+    assert prestart_scan_process("-") is None
+    bcf = tmp_path / "x.bcf"
+    subprocess.run([tool("bcftools"), "view", "--no-version", "-Ob", "-o", str(bcf),
+                    str(real_vcf(MUTECT2))], check=True)
+    assert prestart_scan_process(bcf) is None
+    gz = tmp_path / "x.vcf.gz"
+    with gz.open("wb") as fh:
+        subprocess.run([tool("bgzip"), "-c", str(real_vcf(MUTECT2))], check=True, stdout=fh)
+    subprocess.run([tool("tabix"), "-p", "vcf", str(gz)], check=True)
+    assert prestart_scan_process(gz) is None
+    unindexed = prestart_scan_process(gz, use_index=False)
+    assert unindexed is not None
+    unindexed.close()
+    assert unindexed.proc.returncode is not None
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "0")
+    assert prestart_scan_process(path) is None
 
 
 def test_import_does_not_load_heavy_modules() -> None:

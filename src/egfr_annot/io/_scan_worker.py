@@ -1,9 +1,9 @@
 """Child process that decompresses and scans a large VCF while the parent parses (issue #9).
 
-Run as ``python -m egfr_annot.io._scan_worker``: reads a JSON job from stdin (path, header line
-count, column count, merged regions, whether to look for spans, and the file descriptor to
-write to: an unlinked temporary file the parent reads behind it) and writes length-prefixed
-pickled messages:
+Run as ``python -m egfr_annot.io._scan_worker``: imports what it needs, then reads a JSON job
+from stdin (path, header line count, column count, merged regions, whether to look for spans,
+and the file descriptor to write to: an unlinked temporary file the parent reads behind it; an
+empty stdin means no job: exit) and writes length-prefixed pickled messages:
 
 - ``("lines", [(line_no, raw_line, by_pos), ...])`` batches of panel lines, in file order;
 - ``("done", records_read, blank_lines, first_blank_line)`` at the end;
@@ -15,6 +15,7 @@ egfr-annot). The parent owns the process and ends it if it stops reading early.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import struct
@@ -72,7 +73,20 @@ def run(job: dict[str, Any], out: IO[bytes]) -> int:
 def main() -> int:
     import os
 
-    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    # Import first, then wait for the job: a process started before its job is known
+    # (vcf.prestart_scan_process) has its imports done by the time the job arrives.
+    import isal.igzip_threaded  # noqa: F401
+
+    import egfr_annot.io.vcf_scan  # noqa: F401
+    import egfr_annot.io.vcf_scan_numpy  # noqa: F401
+
+    with contextlib.suppress(ImportError):  # numpy comes with cyvcf2; LineScanner copes
+        import numpy  # noqa: F401
+
+    text = sys.stdin.buffer.read()
+    if not text:
+        return 0  # the parent did not need this process after all
+    job = json.loads(text.decode("utf-8"))
     with os.fdopen(job["out_fd"], "wb", buffering=1 << 20) as out:
         return run(job, out)
 

@@ -102,7 +102,7 @@ from egfr_annot.records import Call, ReadCounts
 
 if TYPE_CHECKING:
     from egfr_annot.io.vcf_index import IndexInfo
-    from egfr_annot.io.vcf_scan import SubprocessScanner
+    from egfr_annot.io.vcf_scan import ScanProcess, SubprocessScanner
 
 __all__ = [
     "VariantSource",
@@ -127,6 +127,7 @@ def open_variants(
     sample: str | None = None,
     normal: str | None = None,
     use_index: bool = True,
+    scan_process: ScanProcess | None = None,
 ) -> VariantSource:
     """Open a VCF/BCF and read its header (errors in the header are raised here).
 
@@ -142,9 +143,76 @@ def open_variants(
         An unknown name raises :class:`~egfr_annot.errors.UsageError` listing the samples.
     use_index:
         Query a ``.tbi``/``.csi`` next to a BGZF file instead of streaming it.
+    scan_process:
+        From :func:`prestart_scan_process`: the source uses it if it streams the file with a
+        child process, and ends it otherwise (also on errors).
     """
-    return VariantSource(os.fspath(path), regions=regions, sample=sample, normal=normal,
-                         use_index=use_index)
+    try:
+        return VariantSource(os.fspath(path), regions=regions, sample=sample, normal=normal,
+                             use_index=use_index, scan_process=scan_process)
+    except BaseException:
+        if scan_process is not None:
+            scan_process.close()
+        raise
+
+
+def scan_process_wanted(path: str, *, compressed: bool) -> bool:
+    """Scan in a child process for large files (decompression + scanning then overlap with
+    parsing here), except inside a multiprocessing worker (batch mode).
+    ``EGFR_ANNOT_SCAN_PROCESS=0``/``1`` forces it off/on."""
+    setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
+    if setting in ("0", "no", "off", "false") or path == "-":
+        return False
+    if os.name != "posix" or not sys.executable:
+        return False  # the child inherits its output file descriptor (POSIX only)
+    if setting in ("1", "yes", "on", "true"):
+        return True
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        return False  # a batch worker: the pool already uses the cores
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return False
+    return size >= (SUBPROCESS_MIN_COMPRESSED if compressed else SUBPROCESS_MIN_PLAIN)
+
+
+def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = True
+                          ) -> ScanProcess | None:
+    """Start the scanning child for ``path`` now, when the file will be streamed by one (large,
+    VCF text, no index to query), so that its start-up (~0.1 s: Python, numpy) overlaps the
+    caller's own loading. Pass it to :func:`open_variants`, which ends it if it is not needed.
+    Any doubt (unreadable file, BCF, an index next to it): None, and the source starts its
+    child itself when it needs one."""
+    import zlib
+
+    path = os.fspath(path)
+    if path == "-":
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return None
+    compressed = head[:2] == b"\x1f\x8b"
+    if compressed:
+        try:
+            text = zlib.decompressobj(31).decompress(head, 4)
+        except zlib.error:
+            return None
+        if use_index:
+            from egfr_annot.io.vcf_index import find_index
+
+            if find_index(path) is not None:
+                return None
+    else:
+        text = head
+    if not text.startswith(b"##") or not scan_process_wanted(path, compressed=compressed):
+        return None  # BCF, or not a VCF at all: the source reports it
+    from egfr_annot.io.vcf_scan import ScanProcess
+
+    return ScanProcess()
 
 
 class VariantSource:
@@ -159,8 +227,10 @@ class VariantSource:
         sample: str | None,
         normal: str | None,
         use_index: bool,
+        scan_process: ScanProcess | None = None,
     ) -> None:
         self.path = path
+        self._scan_process = scan_process  # prestarted: adopted by a SubprocessScanner
         self.name = display_name(path)
         self.regions = regions
         self._tally = ReadTally()
@@ -198,6 +268,7 @@ class VariantSource:
         self.close()
 
     def close(self) -> None:
+        self._drop_scan_process()
         if self._scanner is not None:
             self._scanner.close()
         if self._stream is not None:
@@ -253,6 +324,12 @@ class VariantSource:
         return self.read_mode_detail or "streamed"
 
     # -- internals -----------------------------------------------------------------------------
+    def _drop_scan_process(self) -> None:
+        """End a prestarted scanning process that this source does not use."""
+        if self._scan_process is not None:
+            self._scan_process.close()
+            self._scan_process = None
+
     def _complete(self) -> None:
         if self._state == "new":
             self._buffer = list(self._generate())
@@ -262,6 +339,8 @@ class VariantSource:
     def _generate(self) -> Iterator[Call]:
         self._state = "iterating"
         try:
+            if self.read_mode != "streamed":
+                self._drop_scan_process()
             if self.read_mode == "indexed":
                 lines = self._indexed_lines()
             elif self.read_mode in ("bcf", "bcf-indexed"):
@@ -290,6 +369,7 @@ class VariantSource:
         scanner: LineScanner | SubprocessScanner
         if self._scanner is None and self._stream is not None and self._use_subprocess():
             self._scanner = self._subprocess_scanner()
+        self._drop_scan_process()  # adopted above, or not needed
         if self._scanner is not None:
             scanner = self._scanner
         else:
@@ -320,7 +400,12 @@ class VariantSource:
             ncols=len(self.header.columns),
             regions=self.regions,
             span_keys="END" in self.header.info or "SVLEN" in self.header.info,
+            process=self._adopt_scan_process(),
         )
+
+    def _adopt_scan_process(self) -> ScanProcess | None:
+        process, self._scan_process = self._scan_process, None
+        return process
 
     def start_reading(self) -> None:
         """Start reading ahead now, if this source reads in a child process (large streamed
@@ -331,28 +416,10 @@ class VariantSource:
             self._scanner.start()
 
     def _use_subprocess(self) -> bool:
-        """Scan in a child process for large files (decompression + scanning then overlap with
-        parsing here), except inside a multiprocessing worker (batch mode).
-        ``EGFR_ANNOT_SCAN_PROCESS=0``/``1`` forces it off/on."""
-        setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
-        if setting in ("0", "no", "off", "false") or self.regions is None or self.path == "-":
-            return False
-        if os.name != "posix" or not sys.executable:
-            return False  # the child inherits its output file descriptor (POSIX only)
-        if setting in ("1", "yes", "on", "true"):
-            return True
-        import multiprocessing
-
-        if multiprocessing.parent_process() is not None:
-            return False  # a batch worker: the pool already uses the cores
         assert self._stream is not None
-        try:
-            size = os.path.getsize(self.path)
-        except OSError:
-            return False
-        limit = SUBPROCESS_MIN_COMPRESSED if self._stream.compression != "plain" \
-            else SUBPROCESS_MIN_PLAIN
-        return size >= limit
+        return self.regions is not None and scan_process_wanted(
+            self.path, compressed=self._stream.compression != "plain"
+        )
 
     # indexed ---------------------------------------------------------------------------------
     def _choose_index(self) -> None:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from egfr_annot.errors import InputError
 from egfr_annot.io.regions import RegionSet
-from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_block
+from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_into
 
 if TYPE_CHECKING:
     import subprocess
@@ -100,7 +100,7 @@ class LineScanner:
             )
         return self._panel, self._span
 
-    def _panel_offsets(self, regions: RegionSet, data: bytes, end: int) -> list[int]:
+    def _panel_offsets(self, regions: RegionSet, data: bytes | bytearray, end: int) -> list[int]:
         """Offsets (of the preceding newline) of the lines in the regions; raises on a line
         with an empty CHROM or a non-numeric POS."""
         offsets = []
@@ -132,29 +132,38 @@ class LineScanner:
 
     # ------------------------------------------------------------------------------------------
     def lines(self) -> Iterator[tuple[int, bytes, bool]]:
-        carry = b"\n"
+        # One buffer for the whole file: [sentinel newline or the previous block's unfinished
+        # line][the next READ_BLOCK bytes]. Blocks are handed to _block in place (no copy);
+        # the lines it yields are copies, so the buffer can be refilled afterwards.
+        buf = bytearray(READ_BLOCK + (1 << 16))
+        buf[0] = 0x0A
+        have = 1
         while True:
-            data = read_block(self.stream, READ_BLOCK, line=self.base + 1)
-            if not data:
+            if len(buf) - have < READ_BLOCK:
+                buf.extend(bytes(READ_BLOCK))  # an unfinished line longer than the room left
+            with memoryview(buf) as view:
+                n = read_into(self.stream, view[have:have + READ_BLOCK], line=self.base + 1)
+            if not n:
                 break
-            data = carry + data
-            cut = data.rfind(b"\n")
+            filled = have + n
+            cut = buf.rfind(b"\n", 0, filled)
             if cut <= 0:
-                carry = data
-                if len(carry) > MAX_LINE:
+                have = filled
+                if have > MAX_LINE:
                     raise InputError(self.name, self.base + 1,
                                      "line longer than 64 MiB: not a VCF text file")
                 continue
-            yield from self._block(data, cut + 1)
-            carry = data[cut:]
-        if len(carry) > 1:
-            data = carry + b"\n"
+            yield from self._block(buf, cut + 1)
+            buf[0:filled - cut] = buf[cut:filled]  # the unfinished line moves to the front
+            have = filled - cut
+        if have > 1:
+            data = bytes(buf[:have]) + b"\n"
             yield from self._block(data, len(data))
 
     # ------------------------------------------------------------------------------------------
-    def _block(self, data: bytes, end: int) -> Iterator[tuple[int, bytes, bool]]:
+    def _block(self, data: bytes | bytearray, end: int) -> Iterator[tuple[int, bytes, bool]]:
         """Lines of ``data[0:end]``: it starts with a sentinel ``\\n`` and ends with ``\\n``."""
-        fast: list[int] | None = None
+        fast: tuple[list[int], list[int]] | None = None
         if self._np is not None:
             np = self._np
             arr = np.frombuffer(data, dtype=np.uint8, count=end)
@@ -187,12 +196,13 @@ class LineScanner:
             while start < end:
                 stop = data.index(b"\n", start)
                 line_no += 1
-                line = data[start:stop]
+                line = bytes(data[start:stop])
                 if line and line != b"\r":
                     yield line_no, _strip_cr(line), True
                 start = stop + 1
         else:
-            offsets = fast if fast is not None else self._panel_offsets(self.regions, data, end)
+            offsets, numbers = fast if fast is not None else (
+                self._panel_offsets(self.regions, data, end), None)
             spans: set[int] = set()
             if self.span_keys and (data.find(b"END=", 0, end) >= 0
                                    or data.find(b"SVLEN=", 0, end) >= 0):
@@ -208,18 +218,24 @@ class LineScanner:
                     if stop >= pos and self.regions.overlaps(chrom, pos, stop):
                         spans.add(off)
                 if spans:
-                    offsets = sorted(panel_set | spans)
-            line_no = self.base
-            prev = 0
-            for off in offsets:
-                line_no += data.count(b"\n", prev, off + 1)
-                prev = off + 1
-                stop = data.index(b"\n", off + 1)
-                yield line_no, _strip_cr(data[off + 1: stop]), off not in spans
+                    offsets, numbers = sorted(panel_set | spans), None
+            if numbers is not None:  # line numbers known from the selection: no counting
+                base = self.base + 1
+                for off, number in zip(offsets, numbers, strict=True):
+                    stop = data.index(b"\n", off + 1)
+                    yield base + number, _strip_cr(bytes(data[off + 1: stop])), True
+            else:
+                line_no = self.base
+                prev = 0
+                for off in offsets:
+                    line_no += data.count(b"\n", prev, off + 1)
+                    prev = off + 1
+                    stop = data.index(b"\n", off + 1)
+                    yield line_no, _strip_cr(bytes(data[off + 1: stop])), off not in spans
         self.base += n_lines
         self.records_read += records
 
-    def _check_lines(self, data: bytes, end: int) -> int:
+    def _check_lines(self, data: bytes | bytearray, end: int) -> int:
         """Line-by-line check of a block whose tab count is off: raise for the first line
         with the wrong number of columns; return the number of blank lines (tolerated)."""
         line_no = self.base
@@ -244,7 +260,7 @@ class LineScanner:
         self.blank_lines += blanks
         return blanks
 
-    def _bad_line(self, data: bytes, off: int) -> None:
+    def _bad_line(self, data: bytes | bytearray, off: int) -> None:
         """Raise for the line after ``data[off]`` (a newline): empty CHROM or non-numeric POS."""
         line_no = self.base + data.count(b"\n", 0, off + 1)
         stop = data.index(b"\n", off + 1)
@@ -261,44 +277,13 @@ def _strip_cr(line: bytes) -> bytes:
     return line[:-1] if line.endswith(b"\r") else line
 
 
-class SubprocessScanner:
-    """The same job as :class:`LineScanner`, done by a child Python process
-    (``egfr_annot.io._scan_worker``) so that decompressing and scanning a large file runs in
-    parallel with parsing (and everything downstream) in this process. Same results, same
-    errors; used by ``vcf.py`` only for large files given by path."""
+class ScanProcess:
+    """A child Python process (``egfr_annot.io._scan_worker``) that scans a file for a
+    :class:`SubprocessScanner`. It can be started before its job is known (see
+    ``vcf.prestart_scan_process``): the child imports what it needs (numpy, isal) and then waits
+    for the job on its standard input, so its ~0.1 s start-up overlaps this process's own."""
 
-    def __init__(
-        self,
-        path: str,
-        *,
-        header_lines: int,
-        ncols: int,
-        regions: RegionSet,
-        span_keys: bool,
-    ) -> None:
-        self.path = path
-        self.name = display_name(path)
-        self.job = {
-            "path": path,
-            "name": self.name,
-            "header_lines": header_lines,
-            "ncols": ncols,
-            "regions": [[c, s, e, ""] for c, s, e in regions.merged()],
-            "span_keys": span_keys,
-        }
-        self.records_read = 0
-        self.blank_lines = 0
-        self.first_blank_line: int | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._read_fd: int | None = None
-        self._errors: IO[bytes] | None = None
-
-    def start(self) -> None:
-        """Start the child now (its start-up then overlaps the caller's own loading); ``lines``
-        starts it otherwise. Call ``close`` if ``lines`` is never consumed."""
-        if self._proc is not None:
-            return
-        import json
+    def __init__(self) -> None:
         import os
         import subprocess
         import sys
@@ -315,37 +300,99 @@ class SubprocessScanner:
         # behind it: neither side ever waits for the other (panel lines come in bursts in a
         # sorted file, and a pipe would make the child wait while the parser catches up).
         fd, tmp = tempfile.mkstemp(prefix="egfr-annot-scan-")
-        self._read_fd = os.open(tmp, os.O_RDONLY)
+        self.read_fd: int | None = os.open(tmp, os.O_RDONLY)
         os.unlink(tmp)
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.out_fd = fd
+        self.errors: IO[bytes] | None = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
+        self.job_sent = False
         try:
-            self._proc = subprocess.Popen(
+            self.proc: subprocess.Popen[bytes] = subprocess.Popen(
                 [sys.executable, "-m", "egfr_annot.io._scan_worker"],
                 stdin=subprocess.PIPE,
-                stderr=self._errors,
+                stderr=self.errors,
                 env=env,
                 pass_fds=(fd,),
             )
+        except BaseException:
+            self.close()
+            raise
         finally:
             os.close(fd)
-        assert self._proc.stdin is not None
-        self._proc.stdin.write(json.dumps(dict(self.job, out_fd=fd)).encode("utf-8"))
-        self._proc.stdin.close()
+
+    def send(self, job: dict[str, object]) -> None:
+        """Give the child its job (once); it starts reading the file at once."""
+        import json
+
+        if self.job_sent:
+            raise RuntimeError("a scanning process takes one job")
+        self.job_sent = True
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(dict(job, out_fd=self.out_fd)).encode("utf-8"))
+        self.proc.stdin.close()
+
+    def close(self) -> None:
+        """End the child if it is still running (one that never got a job sees its standard
+        input close and exits) and release its files."""
+        import os
+
+        if self.read_fd is not None:
+            os.close(self.read_fd)
+            self.read_fd = None
+        proc = getattr(self, "proc", None)
+        if proc is not None:
+            if proc.stdin is not None and not proc.stdin.closed:
+                proc.stdin.close()
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
+
+
+class SubprocessScanner:
+    """The same job as :class:`LineScanner`, done by a child process (:class:`ScanProcess`)
+    so that decompressing and scanning a large file runs in parallel with parsing (and
+    everything downstream) in this process. Same results, same errors; used by ``vcf.py`` only
+    for large files given by path."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        header_lines: int,
+        ncols: int,
+        regions: RegionSet,
+        span_keys: bool,
+        process: ScanProcess | None = None,
+    ) -> None:
+        self.path = path
+        self.name = display_name(path)
+        self.job = {
+            "path": path,
+            "name": self.name,
+            "header_lines": header_lines,
+            "ncols": ncols,
+            "regions": [[c, s, e, ""] for c, s, e in regions.merged()],
+            "span_keys": span_keys,
+        }
+        self.records_read = 0
+        self.blank_lines = 0
+        self.first_blank_line: int | None = None
+        self.process = process  # started early by the caller, or by start()
+
+    def start(self) -> None:
+        """Start the child's work now (its start-up then overlaps the caller's own loading);
+        ``lines`` starts it otherwise. Call ``close`` if ``lines`` is never consumed."""
+        if self.process is None:
+            self.process = ScanProcess()
+        if not self.process.job_sent:
+            self.process.send(self.job)
 
     def close(self) -> None:
         """End the child if it is still running and release its files."""
-        import os
-
-        if self._read_fd is not None:
-            os.close(self._read_fd)
-            self._read_fd = None
-        if self._proc is not None:
-            if self._proc.poll() is None:
-                self._proc.kill()
-            self._proc.wait()
-        if self._errors is not None:
-            self._errors.close()
-            self._errors = None
+        if self.process is not None:
+            self.process.close()
 
     def lines(self) -> Iterator[tuple[int, bytes, bool]]:
         import os
@@ -354,8 +401,9 @@ class SubprocessScanner:
         import time
 
         self.start()
-        proc, read_fd, errors = self._proc, self._read_fd, self._errors
-        assert proc is not None and read_fd is not None and errors is not None
+        assert self.process is not None
+        proc, read_fd, errors = self.process.proc, self.process.read_fd, self.process.errors
+        assert read_fd is not None and errors is not None
         finished = False
         try:
             buf = b""

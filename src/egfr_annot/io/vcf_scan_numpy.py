@@ -45,10 +45,12 @@ class PanelLineSelector:
         self._ends = np.array([e for _, e in keys], dtype=np.int64)
         self._ids_by_name: dict[bytes, int] = {}
 
-    def select(self, data: bytes, arr: Any, newlines: Any, tabs: Any) -> list[int] | None:
-        """Offsets (of the preceding newline) of the panel lines of ``data``, which starts with
-        a sentinel newline; ``arr`` is its bytes as uint8, ``newlines``/``tabs`` the positions.
-        ``None``: not decided here (use the exact path)."""
+    def select(self, data: bytes | bytearray, arr: Any, newlines: Any, tabs: Any
+               ) -> tuple[list[int], list[int]] | None:
+        """The panel lines of ``data``, which starts with a sentinel newline: their offsets (of
+        the preceding newline) and their 0-based line numbers in the block. ``arr`` is the
+        bytes as uint8, ``newlines``/``tabs`` the positions. ``None``: not decided here (use
+        the exact path)."""
         np = self.np
         n_lines = len(newlines) - 1
         step = self.tabs_per_line
@@ -75,10 +77,11 @@ class PanelLineSelector:
             return None
         key = (contig << 32) | np.minimum(pos, _POS_CAP)
         i = np.searchsorted(self._starts, key, side="right") - 1
-        hit = (contig > 0) & (i >= 0) & (key <= self._ends[np.maximum(i, 0)])
-        return newlines[:-1][hit].tolist()  # type: ignore[no-any-return]
+        hit = np.flatnonzero((contig > 0) & (i >= 0) & (key <= self._ends[np.maximum(i, 0)]))
+        return newlines[hit].tolist(), hit.tolist()
 
-    def _contig_ids(self, data: bytes, arr: Any, line_starts: Any, chrom_len: Any) -> Any:
+    def _contig_ids(self, data: bytes | bytearray, arr: Any, line_starts: Any,
+                    chrom_len: Any) -> Any:
         """Per line: the panel contig id of its CHROM (0: not a panel contig)."""
         np = self.np
         n = len(line_starts)
@@ -101,7 +104,7 @@ class PanelLineSelector:
         ids = np.empty(len(run_starts), dtype=np.int64)
         for r, line in enumerate(run_starts.tolist()):
             start = int(line_starts[line])
-            ids[r] = self._id_of(data[start:start + int(chrom_len[line])])
+            ids[r] = self._id_of(bytes(data[start:start + int(chrom_len[line])]))
         return np.repeat(ids, np.diff(np.concatenate((run_starts, [n]))))
 
     def _id_of(self, name: bytes) -> int:
@@ -117,12 +120,21 @@ class PanelLineSelector:
         digit (the exact path names the line)."""
         np = self.np
         pos = np.zeros(len(tab2), dtype=np.int64)
+        bad = np.zeros(len(tab2), dtype=bool)
+        at = np.maximum(tab2 - 1, 0)
+        shortest = int(pos_len.min())
         scale = 1
         for k in range(int(pos_len.max())):
-            present = pos_len > k
-            digit = arr[np.maximum(tab2 - 1 - k, 0)].astype(np.int64) - 48
-            if bool(np.any(present & ((digit < 0) | (digit > 9)))):
-                return None
-            pos += np.where(present, digit, 0) * scale
+            digit = arr[at] - np.uint8(48)  # uint8: a byte below '0' wraps to > 9
+            if k >= shortest:  # some POS are shorter: their byte here is not a digit
+                present = pos_len > k
+                digit *= present
+                bad |= present & (digit > 9)
+            else:
+                bad |= digit > 9
+            pos += digit.astype(np.int64) * scale
             scale *= 10
+            at = np.maximum(at - 1, 0)
+        if bool(bad.any()):
+            return None
         return pos
