@@ -26,6 +26,9 @@ decided by magic bytes. How records are reached:
   correct, only slower; refusing the file would stop a run that can be done right.
 - *streamed* - everything else: decompressed in big blocks in a background thread; records
   outside the regions are counted in C and never parsed (see ``vcf_scan``). Unsorted files work.
+  A large file is decompressed and scanned by a child process while this one parses; the
+  pipeline starts that child first (:func:`prestart_scan_process`) and hands it over through
+  ``open_variants(..., scan_process=...)``.
 - *BCF* - cyvcf2 (imported only then); each record is turned into its VCF text line and parsed
   by the same code. ``Call.line`` is the line the record would have in ``bcftools view``.
 
