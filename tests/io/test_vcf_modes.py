@@ -171,15 +171,25 @@ def test_stopping_early_leaves_no_scanning_process(monkeypatch: pytest.MonkeyPat
         iterator.close()  # the child is killed and reaped in the generator's finally block
 
 
+def _child_forced_on_chr1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Path, RegionSet, tuple[list[Call], object]]:
+    """A real VCF read with the scanning child forced on, its chr1 regions and the calls and
+    counts of reading it without the child."""
+    regions = RegionSet([("1", 1, 249_000_000, "chr1")])
+    path = real_vcf("vardictjava_expected_vardict.simple.vcf")
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "0")
+    calls, counts, _ = read_all(path, regions=regions)
+    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
+    return path, regions, (calls, counts)
+
+
 def test_reading_started_early_gives_the_same_calls_and_closes_cleanly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from egfr_annot.io.vcf import open_variants
 
-    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
-    regions = RegionSet([("1", 1, 249_000_000, "chr1")])
-    path = real_vcf("vardictjava_expected_vardict.simple.vcf")
-    expected = read_all(path, regions=regions)[:2]
+    path, regions, expected = _child_forced_on_chr1(monkeypatch)
     with open_variants(path, regions=regions) as src:
         src.start_reading()  # the child runs before calls() is asked for
         scanner = src._scanner
@@ -202,10 +212,7 @@ def test_prestarted_scanning_process_is_used_for_streaming(
 ) -> None:
     from egfr_annot.io.vcf import open_variants, prestart_scan_process
 
-    monkeypatch.setenv(SCAN_PROCESS_ENV, "1")
-    regions = RegionSet([("1", 1, 249_000_000, "chr1")])
-    path = real_vcf("vardictjava_expected_vardict.simple.vcf")
-    expected = read_all(path, regions=regions)[:2]
+    path, regions, expected = _child_forced_on_chr1(monkeypatch)
     process = prestart_scan_process(path)
     assert process is not None and not process.job_sent
     with open_variants(path, regions=regions, scan_process=process) as src:
