@@ -278,14 +278,18 @@ def sha256_of(path: str) -> str | None:
     import mmap
     import stat
 
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return None  # a pipe (<(zcat ...)) is read once, by the reader: like stdin
     digest = hashlib.sha256()
     with open(path, "rb", buffering=0) as fh:
         info = os.fstat(fh.fileno())
-        if stat.S_ISREG(info.st_mode) and info.st_size > 0:
+        if info.st_size > 0:
             # Hashing the mapped file reads it inside hashlib's C loop, which runs without
             # the GIL: this thread takes the GIL back once per 32 MB chunk instead of twice per
             # block read, and each take can wait the 5 ms switch interval while the main
             # thread annotates (issue #9). Hashed chunks leave memory at once (RSS grows by one).
+            # (A file truncated while it is hashed would end the process with SIGBUS; the
+            # reader would find it broken too.)
             with (mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
                   memoryview(mapped) as view):
                 for start in range(0, info.st_size, _HASH_CHUNK):
@@ -294,11 +298,6 @@ def sha256_of(path: str) -> str | None:
                     if hasattr(mmap, "MADV_DONTNEED"):
                         mapped.madvise(mmap.MADV_DONTNEED, start,
                                        min(_HASH_CHUNK, info.st_size - start))
-            return digest.hexdigest()
-        buffer = bytearray(1 << 20)  # a pipe or other special file: plain reads
-        with memoryview(buffer) as view:
-            while size := fh.readinto(buffer):
-                digest.update(view[:size])
     return digest.hexdigest()
 
 

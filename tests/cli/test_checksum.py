@@ -25,13 +25,14 @@ def test_sha256_of_regular_files_in_several_chunks(
     assert start_sha256(str(path))() == hashlib.sha256(data).hexdigest()
 
 
-def test_sha256_of_a_pipe_and_of_stdin() -> None:
-    data = b"##fileformat=VCFv4.2\n" * 1000  # fits the pipe buffer (64 KiB)
+def test_no_checksum_for_a_pipe_or_stdin() -> None:
+    # Hashing a pipe would take its data away from the reader: like stdin, it has no checksum.
     read_end, write_end = os.pipe()
-    os.write(write_end, data)
+    os.write(write_end, b"##fileformat=VCFv4.2\n")
     os.close(write_end)
     try:
-        assert sha256_of(f"/dev/fd/{read_end}") == hashlib.sha256(data).hexdigest()
+        assert sha256_of(f"/dev/fd/{read_end}") is None
+        assert os.read(read_end, 100) == b"##fileformat=VCFv4.2\n"  # nothing was read
     finally:
         os.close(read_end)
     assert sha256_of("-") is None

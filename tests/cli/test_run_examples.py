@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import os
 import shutil
 import subprocess
 import sys
@@ -159,6 +160,23 @@ def test_scanning_process_gives_byte_identical_outputs(
         assert (tmp_path / "child" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes()
     _, _, rows = read_table(tmp_path / "child" / "x.alterations.tsv")
     assert rows
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash for <(...)")
+def test_a_pipe_given_as_a_path_is_read_whole(tmp_path: Path) -> None:
+    # <(zcat x.vcf.gz): nothing (checksum, scanning child) may read the pipe before the reader
+    vcf = EXAMPLES / "acquired_resistance.GRCh38.vcf.gz"
+    assert run_cli("run", str(vcf), "-o", "file", cwd=tmp_path).returncode == 0
+    for setting in ("0", "1"):
+        proc = subprocess.run(
+            ["bash", "-c", f'"{sys.executable}" -m egfr_annot run <(gzip -dc "{vcf}") -o pipe'],
+            capture_output=True, text=True, cwd=tmp_path, check=False,
+            env={**os.environ, "EGFR_ANNOT_SCAN_PROCESS": setting},
+        )
+        assert proc.returncode == 0, proc.stderr
+        _, _, piped = read_table(tmp_path / "pipe.alterations.tsv")
+        _, _, direct = read_table(tmp_path / "file.alterations.tsv")
+        assert piped == direct and piped
 
 
 def test_stdin_and_plain_copy_give_the_same_rows(tmp_path: Path) -> None:

@@ -168,17 +168,21 @@ def scan_process_wanted(path: str, *, compressed: bool) -> bool:
         return False
     if os.name != "posix" or not sys.executable:
         return False  # the child inherits its output file descriptor (POSIX only)
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False  # a pipe (<(zcat ...)): the child could not reopen it
     if setting in ("1", "yes", "on", "true"):
         return True
     import multiprocessing
 
     if multiprocessing.parent_process() is not None:
         return False  # a batch worker: the pool already uses the cores
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return False
-    return size >= (SUBPROCESS_MIN_COMPRESSED if compressed else SUBPROCESS_MIN_PLAIN)
+    return info.st_size >= (SUBPROCESS_MIN_COMPRESSED if compressed else SUBPROCESS_MIN_PLAIN)
 
 
 def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = True
@@ -188,12 +192,15 @@ def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = Tru
     caller's own loading. Pass it to :func:`open_variants`, which ends it if it is not needed.
     Any doubt (unreadable file, BCF, an index next to it): None, and the source starts its
     child itself when it needs one."""
+    import stat
     import zlib
 
     path = os.fspath(path)
     if path == "-":
         return None
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a pipe (<(zcat ...)): reading its start here would take it away
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
     except OSError:
