@@ -349,14 +349,14 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
     forced_build: Build | None = options.build if options.build != "auto" else None
 
     try:
-        regions = resources.regions(forced_build, whole_transcripts=options.all_variants)
+        opening_regions = resources.regions(forced_build, whole_transcripts=options.all_variants)
     except BaseException:
         if scan_process is not None:
             scan_process.close()
         raise
     with open_variants(
         path,
-        regions=regions,
+        regions=opening_regions,
         sample=options.sample,
         normal=options.normal,
         use_index=options.use_index,

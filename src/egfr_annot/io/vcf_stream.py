@@ -94,8 +94,7 @@ def open_stream(path: str) -> OpenedStream:
         first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
     except Exception as err:  # noqa: BLE001 - any decompression error: not readable gzip
         fh.close()
-        raise InputError(name, None,
-                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+        raise _corrupt_data_error(name, None, err) from err
     stream = OpenedStream(fh, compression, first == BCF_MAGIC, path)
     if stream.is_bcf and path == "-":
         stream = _spool_stdin_bcf(stream)
@@ -115,11 +114,13 @@ def _spool_stdin_bcf(stream: OpenedStream) -> OpenedStream:
     return OpenedStream(open(tmp, "rb"), "plain", True, "-", spooled_path=tmp)  # noqa: SIM115
 
 
-def _describe(err: BaseException) -> str:
+def _corrupt_data_error(name: str, line: int | None, err: BaseException) -> InputError:
+    """The one-line error for a decompression failure (isal/zlib raise several unrelated
+    types; a truncated file raises EOFError)."""
     text = str(err) or type(err).__name__
     if isinstance(err, EOFError):
-        return f"the file ends too early ({text})"
-    return text
+        text = f"the file ends too early ({text})"
+    return InputError(name, line, f"corrupt or truncated compressed data: {text}")
 
 
 def read_block(stream: OpenedStream, size: int, *, line: int | None) -> bytes:
@@ -127,8 +128,7 @@ def read_block(stream: OpenedStream, size: int, *, line: int | None) -> bytes:
     try:
         return stream.fh.read(size)
     except Exception as err:  # noqa: BLE001 - isal/zlib raise several unrelated types
-        raise InputError(display_name(stream.path), line,
-                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+        raise _corrupt_data_error(display_name(stream.path), line, err) from err
 
 
 def read_into(stream: OpenedStream, buffer: memoryview, *, line: int | None) -> int:
@@ -137,16 +137,14 @@ def read_into(stream: OpenedStream, buffer: memoryview, *, line: int | None) -> 
     try:
         return stream.fh.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
     except Exception as err:  # noqa: BLE001 - isal/zlib raise several unrelated types
-        raise InputError(display_name(stream.path), line,
-                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+        raise _corrupt_data_error(display_name(stream.path), line, err) from err
 
 
 def _readline(stream: OpenedStream, line_no: int) -> bytes:
     try:
         return stream.fh.readline(MAX_HEADER_LINE)
     except Exception as err:  # noqa: BLE001
-        raise InputError(display_name(stream.path), line_no,
-                         f"corrupt or truncated compressed data: {_describe(err)}") from err
+        raise _corrupt_data_error(display_name(stream.path), line_no, err) from err
 
 
 def _decode_header_line(raw: bytes, builder: HeaderBuilder, line_no: int) -> str:
