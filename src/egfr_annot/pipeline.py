@@ -340,11 +340,20 @@ def decide_build_from_header(
 # ----------------------------------------------------------------------------------------------
 def annotate_input(path: str, options: RunOptions, resources: Resources) -> list[SampleResult]:
     """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample."""
-    from egfr_annot.io.vcf import detect_build, open_variants, prestart_scan_process
+    from egfr_annot.io.vcf import (
+        detect_build,
+        open_variants,
+        prestart_index_read,
+        prestart_scan_process,
+    )
 
     display_path = "-" if path == "-" else path
-    # A large file's scanning process starts first: its start-up overlaps all loading below.
+    # A large file's scanning process, or an indexed file's index read, starts first: it
+    # overlaps all loading below.
     scan_process = prestart_scan_process(path, use_index=options.use_index)
+    index_read = (
+        prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
+    )
     checksum = start_sha256(path) if options.checksum else (lambda: None)
     forced_build: Build | None = options.build if options.build != "auto" else None
 
@@ -361,6 +370,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         normal=options.normal,
         use_index=options.use_index,
         scan_process=scan_process,
+        index_read=index_read,
     ) as source:
         header = source.header
         header_build, header_evidence = detect_build(header)
@@ -403,36 +413,34 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
                 # The annotator caches both steps: a record shared by several samples costs once.
                 allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
                 consequences = annotator.annotate(allele)
-            input_ref_ok = (
-                annotator.ref_matches(call.chrom, call.pos, call.ref) if consequences else None
-            )
-            if input_ref_ok is False:
-                # The input's own REF (anchor base included) disagrees with the reference,
-                # even if the normalised allele re-anchored on the reference looks fine.
-                consequences = tuple(_ref_mismatch(c, call, build) for c in consequences)
-            if not ref_mismatches and any(not c.ref_matches for c in consequences):
-                ref_mismatches.append(call)
-            if consequences and all(c.ref_matches for c in consequences):
-                ref_confirmed += input_ref_ok is True
-            elif (
-                not consequences
-                and not decision.forced
-                and not regions.contains(call.chrom, call.pos)
-            ):
-                # Read only because the other build's panel is there: is it the other build's
-                # panel variant (its REF matching that build's reference)?
-                skipped["outside_panel_of_build"] += 1
-                if _matches_other_build_panel(call, build, resources):
-                    other_build_hits.append(call)
-                continue
-            gene = (
-                consequences[0].gene
-                if consequences
-                else next(iter(regions.labels_at(call.chrom, call.pos)), "")
-            )
+            if consequences:
+                input_ref_ok = annotator.ref_matches(call.chrom, call.pos, call.ref)
+                if input_ref_ok is False:
+                    # The input's own REF (anchor base included) disagrees with the reference,
+                    # even if the normalised allele re-anchored on the reference looks fine.
+                    consequences = tuple(_ref_mismatch(c, call, build) for c in consequences)
+                if all(c.ref_matches for c in consequences):
+                    ref_confirmed += input_ref_ok is True
+                elif not ref_mismatches:
+                    ref_mismatches.append(call)
+                gene = consequences[0].gene
+            else:
+                # Most records of WGS input (tumour-evidence genes): one region lookup gives
+                # both the gene and whether the record is in this build's regions at all.
+                label = regions.label_at(call.chrom, call.pos)
+                if label is None and not decision.forced:
+                    # Read only because the other build's panel is there: is it the other
+                    # build's panel variant (its REF matching that build's reference)?
+                    skipped["outside_panel_of_build"] += 1
+                    if _matches_other_build_panel(call, build, resources):
+                        other_build_hits.append(call)
+                    continue
+                gene = label or ""
             tumour_evidence = _evidence_call(call, consequences, gene, options)
             if tumour_evidence is not None:
                 evidence.setdefault(call.sample, []).append(tumour_evidence)
+            if allele is None:
+                continue  # not annotated: no row (a genomic rule also needs the allele)
             per_sample.setdefault(call.sample, []).extend(
                 _call_findings(
                     call,
@@ -580,7 +588,7 @@ def _evidence_call(
 
 def _call_findings(
     call: Call,
-    allele: Allele | None,
+    allele: Allele,
     consequences: Sequence[Consequence],
     gene: str,
     build: Build,
@@ -595,10 +603,9 @@ def _call_findings(
     if not consequences:
         # Tumour-evidence gene, or a gene without a transcript model: only genomic rules
         # (e.g. the FCGR2A genotype) can match.
-        genomic = matcher.match_variant(None, allele, genotype=call.genotype) if allele else ()
+        genomic = matcher.match_variant(None, allele, genotype=call.genotype)
         if not genomic or not passes_thresholds or not (passes_filter or options.include_filtered):
             return []
-        assert allele is not None
         return [
             Finding(
                 call.sample,
@@ -763,7 +770,12 @@ def _sample_result(
         user_tumour_fraction=options.tumour_fraction,
         thresholds=options.evidence,
         evidence_call=evidence_call,
-        excluded=excluded_evidence(evidence, paired, options.evidence),
+        # named in the reason only when no call gave a tumour fraction
+        excluded=(
+            excluded_evidence(evidence, paired, options.evidence)
+            if tumour_fraction.value is None
+            else ()
+        ),
     )
     ras_low = [
         f

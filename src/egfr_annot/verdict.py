@@ -122,15 +122,29 @@ def exclusion_reason(
     return None
 
 
+# The status reason names this many of the calls left out, highest VAF first (a WGS file has
+# thousands in the clonal-haematopoiesis genes alone); the rest are counted.
+EXCLUDED_SHOWN = 5
+
+
 def excluded_evidence(
-    evidence: Iterable[EvidenceCall], paired_normal: bool, thresholds: TumourEvidenceThresholds
+    evidence: Iterable[EvidenceCall],
+    paired_normal: bool,
+    thresholds: TumourEvidenceThresholds,
+    *,
+    limit: int = EXCLUDED_SHOWN,
 ) -> list[str]:
-    """``label (VAF x%: reason)`` for every call left out of the tumour-fraction estimate."""
-    out = []
-    for call in sorted(evidence, key=lambda c: (-c.vaf, c.label)):
-        reason = exclusion_reason(call, paired_normal, thresholds)
-        if reason is not None:
-            out.append(f"{call.label} (VAF {_pct(call.vaf)}: {reason})")
+    """``label (VAF x%: reason)`` for the calls left out of the tumour-fraction estimate,
+    highest VAF first: ``limit`` of them, then ``N more`` for the rest."""
+    left_out = [
+        (call, reason)
+        for call in evidence
+        if (reason := exclusion_reason(call, paired_normal, thresholds)) is not None
+    ]
+    left_out.sort(key=lambda item: (-item[0].vaf, item[0].label))
+    out = [f"{call.label} (VAF {_pct(call.vaf)}: {reason})" for call, reason in left_out[:limit]]
+    if len(left_out) > limit:
+        out.append(f"{len(left_out) - limit} more")
     return out
 
 

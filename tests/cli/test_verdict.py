@@ -95,6 +95,21 @@ def test_ch_only_sample_is_non_informative(tmp_path: Path, resources: Resources)
     assert "DNMT3A" in result.status_reason and "clonal-haematopoiesis gene" in result.status_reason
 
 
+def test_reason_names_the_five_highest_left_out_calls_and_counts_the_rest(
+    tmp_path: Path, resources: Resources
+) -> None:
+    # eight DNMT3A calls (clonal haematopoiesis): VAF 1% ... 8%
+    sites = [(f"chr2\t{25234373 + 7 * i}\t.\tC\tT", 10 * (i + 1), 1000) for i in range(8)]
+    result = run(vcf(tmp_path, *sites), resources)
+    assert result.status == "non_informative"
+    not_used = result.status_reason.split("(not used: ", 1)[1].split("): a negative", 1)[0]
+    shown = not_used.split("; ")
+    assert [part.split(" (VAF ")[1].split(":")[0] for part in shown[:5]] == [
+        "8%", "7%", "6%", "5%", "4%"
+    ]
+    assert shown[5] == "3 more" and len(shown) == 6
+
+
 def test_user_tumour_fraction_decides_when_given(tmp_path: Path, resources: Resources) -> None:
     path = vcf(tmp_path, (DNMT3A_R882H, 120, 1000))
     assert run(path, resources, tumour_fraction=0.3).status == "not_detected"

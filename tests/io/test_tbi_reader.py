@@ -51,16 +51,30 @@ def _records(rng: random.Random) -> list[str]:
 RECORDS = _records(random.Random(7))
 
 
-@pytest.fixture(scope="module")
-def indexed_vcf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _bgzip_and_index(directory: Path, name: str, text: str) -> Path:
     bgzip, tabix = tool("bgzip"), tool("tabix")
-    directory = tmp_path_factory.mktemp("tbi")
-    plain = directory / "many.vcf"
-    plain.write_text(HEADER + "".join(RECORDS))
+    plain = directory / name
+    plain.write_bytes(text.encode())
     subprocess.run([bgzip, "-f", str(plain)], check=True)
-    bgzf = directory / "many.vcf.gz"
+    bgzf = directory / f"{name}.gz"
     subprocess.run([tabix, "-f", "-p", "vcf", str(bgzf)], check=True)
     return bgzf
+
+
+@pytest.fixture(scope="module")
+def indexed_vcf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _bgzip_and_index(tmp_path_factory.mktemp("tbi"), "many.vcf", HEADER + "".join(RECORDS))
+
+
+@pytest.fixture(scope="module")
+def sites_only_crlf_vcf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same records without FORMAT and sample columns (INFO/END then ends a line: the
+    check for spans must see the last bytes of each line), CRLF line ends, and no line end
+    after the last line."""
+    header = HEADER.replace("\tFORMAT\tTUMOUR", "")
+    records = [r.rsplit("\t", 2)[0] for r in RECORDS]
+    text = (header + "\n".join(records)).replace("\n", "\r\n")
+    return _bgzip_and_index(tmp_path_factory.mktemp("tbi_sites"), "sites.vcf", text)
 
 
 def _regions(rng: random.Random, n: int) -> RegionSet:
@@ -87,10 +101,14 @@ def test_index_statistics_and_linear_index(indexed_vcf: Path) -> None:
     assert len({v >> 16 for v in info.linear[0]}) >= 4
 
 
+@pytest.mark.parametrize("layout", ["samples", "sites_only_crlf"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_region_lines_match_htslib(indexed_vcf: Path, seed: int) -> None:
+def test_region_lines_match_htslib(
+    indexed_vcf: Path, sites_only_crlf_vcf: Path, seed: int, layout: str
+) -> None:
     pytest.importorskip("pysam")
-    path, index = str(indexed_vcf), str(indexed_vcf) + ".tbi"
+    vcf = indexed_vcf if layout == "samples" else sites_only_crlf_vcf
+    path, index = str(vcf), str(vcf) + ".tbi"
     info = vcf_index.read_index(index)
     assert info is not None
     regions = _regions(random.Random(seed), 40)
@@ -149,3 +167,19 @@ def test_corrupt_block_is_an_error_naming_the_file(tmp_path: Path, indexed_vcf: 
         list(src.calls())
     message = str(err.value)
     assert message.startswith(f"{copy}:") and "corrupt" in message
+
+
+def test_span_ending_its_line_far_before_the_region_is_found(tmp_path: Path) -> None:
+    """A sites-only record whose INFO/END ends its line, long before the region and after
+    ten short records: only its END says it reaches the region, and it is the last line before
+    the region (the check for END must see the last bytes before the region)."""
+    header = HEADER.replace("\tFORMAT\tTUMOUR", "")
+    short = [f"chr1\t{100 + i}\t.\tA\tC\t.\tPASS\t." for i in range(10)]
+    span = "chr1\t1000\t.\tA\t<DEL>\t.\tPASS\tEND=5000"
+    inside = "chr1\t4000\t.\tG\tT\t.\tPASS\t."
+    vcf = _bgzip_and_index(tmp_path, "span.vcf", header + "\n".join([*short, span, inside]) + "\n")
+    info = vcf_index.read_index(str(vcf) + ".tbi")
+    assert info is not None
+    regions = RegionSet([("1", 4000, 4000, "g")])
+    lines = [raw.decode() for *_, raw in vcf_index.tbi_region_lines(str(vcf), info, regions)]
+    assert lines == [span, inside]

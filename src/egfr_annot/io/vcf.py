@@ -80,7 +80,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
@@ -104,7 +104,7 @@ from egfr_annot.io.vcf_stream import (
 from egfr_annot.records import Call, ReadCounts
 
 if TYPE_CHECKING:
-    from egfr_annot.io.vcf_index import IndexInfo
+    from egfr_annot.io.vcf_index import IndexInfo, IndexRead
     from egfr_annot.io.vcf_scan import ScanProcess, SubprocessScanner
 
 __all__ = [
@@ -131,6 +131,7 @@ def open_variants(
     normal: str | None = None,
     use_index: bool = True,
     scan_process: ScanProcess | None = None,
+    index_read: IndexRead | None = None,
 ) -> VariantSource:
     """Open a VCF/BCF and read its header (errors in the header are raised here).
 
@@ -149,10 +150,13 @@ def open_variants(
     scan_process:
         From :func:`prestart_scan_process`: the source uses it if it streams the file with a
         child process, and ends it otherwise (also on errors).
+    index_read:
+        From :func:`prestart_index_read`: the index already being read in a thread.
     """
     try:
         return VariantSource(os.fspath(path), regions=regions, sample=sample, normal=normal,
-                             use_index=use_index, scan_process=scan_process)
+                             use_index=use_index, scan_process=scan_process,
+                             index_read=index_read)
     except BaseException:
         if scan_process is not None:
             scan_process.close()
@@ -225,6 +229,20 @@ def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = Tru
     return ScanProcess()
 
 
+def prestart_index_read(path: str | os.PathLike[str], *, use_index: bool = True
+                        ) -> IndexRead | None:
+    """Start reading the index next to ``path`` in a thread now, so that it overlaps the
+    caller's own loading; pass it to :func:`open_variants`. None when there is no index to
+    read (or ``use_index`` is off); the source then decides as usual."""
+    path = os.fspath(path)
+    if not use_index or path == "-":
+        return None
+    from egfr_annot.io.vcf_index import IndexRead, find_index
+
+    index = find_index(path)
+    return IndexRead(index) if index is not None else None
+
+
 class VariantSource:
     """An open VCF: ``header``, one pass of ``calls()``, then final ``counts``,
     ``symbolic_records()`` and ``reference_blocks()``. Use as a context manager."""
@@ -238,9 +256,11 @@ class VariantSource:
         normal: str | None,
         use_index: bool,
         scan_process: ScanProcess | None = None,
+        index_read: IndexRead | None = None,
     ) -> None:
         self.path = path
         self._scan_process = scan_process  # prestarted: adopted by a SubprocessScanner
+        self._index_read = index_read  # started early: its result is used if it is this index
         self.name = display_name(path)
         self.regions = regions
         self._tally = ReadTally()
@@ -250,7 +270,9 @@ class VariantSource:
         self._index_info: IndexInfo | None = None
         self.read_mode_detail = ""
         self._scanner: SubprocessScanner | None = None
-        self._stream: OpenedStream | None = open_stream(path)
+        self._stream: OpenedStream | None = open_stream(
+            path, read_ahead=not (use_index and regions is not None and _has_index(path))
+        )
         try:
             if self._stream.is_bcf:
                 self.read_mode: ReadMode = "bcf"
@@ -458,7 +480,8 @@ class VariantSource:
             self._tally.warn(f"index {name} is older than the file: not used (file streamed)",
                              None)
             return None
-        info = read_index(index)
+        early, self._index_read = self._index_read, None
+        info = early.result() if early is not None and early.index == index else read_index(index)
         if info is None:
             return None  # no record counts (or unreadable): streaming is as good
         problem = index_mismatch(self.path, info, header_bytes)
@@ -469,29 +492,40 @@ class VariantSource:
         return info
 
     def _indexed_lines(self) -> Iterator[tuple[int, bytes, bool]]:
-        from egfr_annot.io.vcf_index import tabix_lines, tbi_region_lines
+        from egfr_annot.io.vcf_index import tabix_lines, tbi_region_batches
 
         assert self._index is not None and self._index_info is not None and self.regions
         self._tally.records_read = self._index_info.records
         regions = self.regions
         seen_spans: set[bytes] = set()
-        queried = (
-            tbi_region_lines(self.path, self._index_info, regions)
-            if self._index_info.linear
-            else tabix_lines(self.path, self._index, regions)  # .csi: htslib's queries
-        )
+
+        def span_candidates(name: str, lines: Iterable[bytes]) -> Iterator[bytes]:
+            """Lines that start before a region and reach into it: each once, and none that
+            starts in another region (that region's query returns it)."""
+            for raw in lines:
+                pos = _pos_of(raw)
+                if (pos is None or not regions.contains(name, pos)) and raw not in seen_spans:
+                    seen_spans.add(raw)
+                    yield raw
+
         try:
-            for name, _start, _end, raw in queried:
+            if self._index_info.linear:
+                for name, _start, _end, before, inside in tbi_region_batches(
+                    self.path, self._index_info, regions
+                ):
+                    for raw in span_candidates(name, before):
+                        yield 0, raw, False
+                    for raw in inside:
+                        yield 0, raw, True
+                return
+            for name, start, end, raw in tabix_lines(self.path, self._index, regions):  # .csi
                 raw = raw.rstrip(b"\r\n")
                 pos = _pos_of(raw)
-                if pos is not None and regions.contains(name, pos):
-                    if _start <= pos <= _end:
-                        yield 0, raw, True
-                    continue  # its own region yields it
-                if raw in seen_spans:
-                    continue
-                seen_spans.add(raw)
-                yield 0, raw, False
+                if pos is not None and start <= pos <= end:
+                    yield 0, raw, True
+                else:
+                    for span in span_candidates(name, (raw,)):
+                        yield 0, span, False
         except InputError:
             raise
         except Exception as err:  # noqa: BLE001 - htslib/pysam errors: one line for the user
@@ -591,6 +625,12 @@ class VariantSource:
         except Exception as err:  # noqa: BLE001
             raise InputError(self.name, line_no or None, f"cannot read BCF: {err}") from err
         self._tally.records_read = line_no - self.header.n_header_lines
+
+
+def _has_index(path: str) -> bool:
+    from egfr_annot.io.vcf_index import find_index
+
+    return path != "-" and find_index(path) is not None
 
 
 def _pos_of(raw: bytes) -> int | None:
