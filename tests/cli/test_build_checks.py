@@ -77,6 +77,33 @@ def test_one_stray_other_build_position_is_a_warning(tmp_path: Path, resources: 
     assert result.counts.skipped_dict()["outside_panel_of_build"] == 1
 
 
+def test_chance_matches_at_other_build_exons_are_no_warning(
+    tmp_path: Path, resources: Resources
+) -> None:
+    """A GRCh38 file has background variants at GRCh37 exon positions too (WGS), and about one
+    SNV in four matches the GRCh37 base by chance: one match among four such records is no
+    reason to doubt the build; a majority is."""
+    grch37 = resources.annotator("GRCh37").reference
+    strays = []
+    for pos in (25398290, 25398293, 25398296):  # KRAS exon 2 on GRCh37, REF not GRCh37's
+        base = grch37.fetch("12", pos, pos)
+        assert base is not None
+        wrong, alt = [b for b in "ACGT" if b != base][:2]
+        strays.append(f"chr12\t{pos}\t.\t{wrong}\t{alt}\t.\tPASS\t.\tAD\t900,100\n")
+    head = HEAD.format(contig="##contig=<ID=chr12,length=133275309>\n")
+    kras = "chr12\t25245350\t.\tC\tT\t.\tPASS\t.\tAD\t900,100\n"  # GRCh38 KRAS G12D
+    match = "chr12\t25398284\t.\tC\tT\t.\tPASS\t.\tAD\t900,100\n"  # GRCh37 G12D spot
+    one_of_four = tmp_path / "wgs.vcf"
+    one_of_four.write_text(head + kras + "".join(sorted([match, *strays])))
+    (result,) = annotate_input(str(one_of_four), RunOptions(checksum=False), resources)
+    assert result.counts.skipped_dict()["outside_panel_of_build"] == 4
+    assert not any("panel exon" in w for w in result.counts.warnings)
+    one_of_two = tmp_path / "doubtful.vcf"
+    one_of_two.write_text(head + kras + match + strays[0])
+    (result,) = annotate_input(str(one_of_two), RunOptions(checksum=False), resources)
+    assert any("matches a GRCh37 panel exon" in w for w in result.counts.warnings)
+
+
 def test_header_build_limits_reading_to_that_builds_genes(
     tmp_path: Path, resources: Resources
 ) -> None:
