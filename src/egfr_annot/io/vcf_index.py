@@ -222,24 +222,37 @@ def _parse_csi(data: bytes) -> IndexInfo | None:
 
 
 # -- does the index belong to this file? -----------------------------------------------------------
-def _block_at(fh: BinaryIO, address: int) -> tuple[int, int] | None:
-    """(compressed length, decompressed length) of the BGZF block at ``address``, or None."""
-    fh.seek(address)
-    head = fh.read(18)
-    if len(head) < 18 or head[:4] != _BGZF_MAGIC:
+_MAX_BLOCK = 1 << 16  # a BGZF block is at most 64 KB (SAM/BAM specification)
+
+
+def _compressed_block(fh: BinaryIO, address: int) -> bytes | None:
+    """The whole BGZF block at ``address`` (one read: no seeking back and forth, issue #9),
+    or None when no complete block starts there."""
+    if hasattr(os, "pread"):
+        data = os.pread(fh.fileno(), _MAX_BLOCK, address)
+    else:  # pragma: no cover - Windows
+        fh.seek(address)
+        data = fh.read(_MAX_BLOCK)
+    if len(data) < 18 or data[:4] != _BGZF_MAGIC:
         return None
-    (xlen,) = struct.unpack_from("<H", head, 10)
-    extra = head[12:18] if xlen <= 6 else head[12:18] + fh.read(xlen - 6)
+    (xlen,) = struct.unpack_from("<H", data, 10)
+    extra = data[12: 12 + xlen]
     i = 0
     while i + 4 <= len(extra):
         slen = struct.unpack_from("<H", extra, i + 2)[0]
         if extra[i: i + 2] == b"BC" and slen == 2:
             length = struct.unpack_from("<H", extra, i + 4)[0] + 1
-            fh.seek(address + length - 4)
-            tail = fh.read(4)
-            return (length, struct.unpack("<I", tail)[0]) if len(tail) == 4 else None
+            return data[:length] if len(data) >= length else None
         i += 4 + slen
     return None
+
+
+def _block_at(fh: BinaryIO, address: int) -> tuple[int, int] | None:
+    """(compressed length, decompressed length) of the BGZF block at ``address``, or None."""
+    block = _compressed_block(fh, address)
+    if block is None:
+        return None
+    return len(block), struct.unpack("<I", block[-4:])[0]
 
 
 def index_mismatch(path: str, info: IndexInfo, header_bytes: int | None) -> str | None:
@@ -401,18 +414,16 @@ def _inflate_block(fh: BinaryIO, address: int) -> tuple[bytes, int]:
     starts there or its data is corrupt (its gzip CRC and size are checked)."""
     from isal import isal_zlib
 
-    block = _block_at(fh, address)
+    block = _compressed_block(fh, address)
     if block is None:
         raise ValueError(f"no BGZF block at byte {address}")
-    length, inflated = block
-    fh.seek(address)
     try:
-        text = isal_zlib.decompress(fh.read(length), wbits=31)
+        text = isal_zlib.decompress(block, wbits=31)
     except Exception as err:  # noqa: BLE001 - isal raises its own error type
         raise ValueError(f"corrupt BGZF block at byte {address}: {err}") from err
-    if len(text) != inflated:
+    if len(text) != struct.unpack("<I", block[-4:])[0]:
         raise ValueError(f"corrupt BGZF block at byte {address}: wrong inflated size")
-    return text, length
+    return text, len(block)
 
 
 def _region_lines(
