@@ -384,7 +384,8 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
             )
         source.start_reading()  # a large file's scanning process starts while we load below
         calls: Iterable[Call] = source.calls()
-        if decision.build is None:
+        records_read_for_build = decision.build is None
+        if records_read_for_build:
             # Only when the header names no build: decide from the REF bases first.
             buffered = list(calls)
             decision = _decide_build_from_records(buffered, resources, display_path)
@@ -393,6 +394,20 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         annotator = resources.annotator(build)
         matcher = resources.matcher(build)
         regions = resources.regions(build, whole_transcripts=options.all_variants)
+
+        def evidence_only(chrom: str, pos: int, ref_len: int) -> bool:
+            """Can a record here only be tumour-DNA evidence (the loop below neither annotates
+            it nor matches a rule)? Then a failed FILTER leaves it nothing to give."""
+            return (
+                regions.label_at(chrom, pos) is not None
+                and not annotator.may_annotate(chrom, pos, ref_len)
+                and not matcher.genomic_rule_near(
+                    build, canonical_contig(chrom), pos, pos + ref_len - 1
+                )
+            )
+
+        if not records_read_for_build:
+            source.count_filtered_evidence_only(evidence_only)
 
         paired = bool(header.normal_samples)
         per_sample: dict[str, list[Finding]] = {s: [] for s in header.tumour_samples}

@@ -125,3 +125,48 @@ def test_low_vaf_ras_without_other_evidence_gets_a_note(
     assert any("confirm before acting" in note for note in result.notes)
     with_tumour = run(vcf(tmp_path, (KRAS_G12D, 3, 1000), (TP53_R175H, 80, 1000)), resources)
     assert not any("confirm before acting" in note for note in with_tumour.notes)
+
+
+def _filtered(site: str, filt: str, alt_reads: int = 60, depth: int = 1000) -> str:
+    return f"{site}\t.\t{filt}\t.\tAD:DP\t{depth - alt_reads},{alt_reads}:{depth}\n"
+
+
+def test_filtered_records_that_can_only_be_evidence_are_counted_not_parsed(
+    tmp_path: Path, resources: Resources
+) -> None:
+    """A failed FILTER where only tumour-DNA evidence can come from (APC, far from the panel
+    transcripts) leaves the record nothing to give: it is counted, not parsed (issue #9). The
+    same record passing is evidence; a failed KRAS call is still parsed and counted as
+    filtered; a symbolic record stays copy-number input."""
+    path = tmp_path / "f.vcf"
+    path.write_text(
+        HEADER
+        + _filtered(KRAS_G12D, "weak_evidence")
+        + _filtered(APC_R1450X, "PASS")
+        + _filtered("chr5\t112839950\t.\tC\tT", "strand_bias")
+        + _filtered("chr5\t112839960\t.\tC\tCA,T", "strand_bias")  # multi-ALT, still plain
+        + _filtered("chr5\t112839970\t.\tC\t<DEL>", "strand_bias")
+        + _filtered("chr17\t7675088\t.\tC\tT", "strand_bias")
+    )
+    result = run(str(path), resources)
+    skipped = result.counts.skipped_dict()
+    assert skipped["filtered_tumour_evidence_record"] == 3  # APC x2, TP53
+    assert skipped["filtered"] == 1  # KRAS G12D, parsed and annotated
+    assert skipped["symbolic_allele"] == 1  # <DEL>, parsed
+    assert result.counts.records_in_panel == 6
+    assert result.counts.calls_in_panel == 2  # KRAS, APC (PASS)
+    assert result.tumour_fraction.value == 0.12  # from the passing APC call only
+    with_all = run(str(path), resources, include_filtered=True)
+    assert with_all.counts.skipped_dict()["filtered_tumour_evidence_record"] == 3
+    assert [f.consequence.hgvsp_short for f in with_all.findings] == ["p.G12D"]
+
+
+def test_filtered_record_with_a_bad_ref_is_still_an_error(
+    tmp_path: Path, resources: Resources
+) -> None:
+    from egfr_annot.errors import InputError
+
+    path = tmp_path / "bad.vcf"
+    path.write_text(HEADER + _filtered("chr5\t112839950\t.\tC?\tT", "strand_bias"))
+    with pytest.raises(InputError, match=r"bad.vcf:9: invalid REF 'C\?'"):
+        run(str(path), resources)

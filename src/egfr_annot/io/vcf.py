@@ -34,7 +34,8 @@ decided by magic bytes. How records are reached:
 
 Accounting: ``records_read == records_in_panel + skipped["outside_panel"]``. Within the panel,
 record-level reasons (``gvcf_reference_block``, ``no_alt``, ``malformed_alt``,
-``copy_number_segment``) count records; allele-level reasons (``symbolic_allele``,
+``copy_number_segment``, ``filtered_tumour_evidence_record``: failed the caller's filters where
+only tumour-DNA evidence can come from, see ``count_filtered_evidence_only``) count records; allele-level reasons (``symbolic_allele``,
 ``breakend``, ``spanning_deletion``, ``gvcf_non_ref_allele``, ``alt_equals_ref``,
 ``normal_sample_only``, ``no_alt_support_in_tumour``, ``no_tumour_sample_data``) count ALT
 alleles that gave no call (``vcf_records`` says when a sample gets a call).
@@ -89,6 +90,7 @@ from egfr_annot.io.build_detect import detect_build
 from egfr_annot.io.regions import RegionSet
 from egfr_annot.io.vcf_header import VcfHeader
 from egfr_annot.io.vcf_records import (
+    EvidenceOnly,
     ReadTally,
     RecordParser,
     ReferenceBlock,
@@ -317,6 +319,15 @@ class VariantSource:
             raise RuntimeError("a source opened without regions reads every record")
         self.regions = regions
         self._parser.regions = regions
+
+    def count_filtered_evidence_only(self, evidence_only: EvidenceOnly) -> None:
+        """Count without parsing the records that failed the caller's filters where
+        ``evidence_only(chrom, pos, ref_len)`` says only tumour-DNA evidence can come from
+        (counted as ``filtered_tumour_evidence_record``; see
+        ``RecordParser._filtered_evidence_only``). Before ``calls()`` is iterated."""
+        if self._state == "done":
+            raise RuntimeError("the records are already read")
+        self._parser.evidence_only = evidence_only
 
     # -- results -------------------------------------------------------------------------------
     def calls(self) -> Iterator[Call]:

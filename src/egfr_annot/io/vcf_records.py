@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -60,7 +60,10 @@ _ALT_BASES = re.compile(r"[ACGTNacgtn]+")
 _BREAKEND = re.compile(  # t[p[, t]p], ]p]t, [p[t, and single breakends .t / t.
     r"(?:[ACGTNacgtn]*[\[\]][^\[\]]+[\[\]][ACGTNacgtn]*)|(?:\.[ACGTNacgtn]+)|(?:[ACGTNacgtn]+\.)"
 )
+_PLAIN_ALTS = re.compile(r"[ACGTNacgtn]+(?:,[ACGTNacgtn]+)*")
 GVCF_NON_REF: Final = frozenset({"<NON_REF>", "<*>", "<X>"})
+# (chrom as written, POS, REF length) -> can a record there only be tumour-DNA evidence?
+EvidenceOnly = Callable[[str, int, int], bool]
 _MISSING_VALUES: Final = frozenset({"", ".", "NA", "NaN", "nan"})
 _MAX_WARNING_KINDS: Final = 200
 
@@ -171,6 +174,8 @@ class RecordParser:
         # FORMAT column -> plan, for records the common path may take (all keys declared)
         self._common_plans: dict[str, _FastPlan | None] = {}
         self._common_path = bool(self.tumour_idx) and not self.sites_only and not self._annotated
+        # set by the caller once it knows which records can only be tumour-DNA evidence
+        self.evidence_only: EvidenceOnly | None = None
         self.symbolic: list[SymbolicRecord] = []
         self.reference_blocks: list[ReferenceBlock] = []
 
@@ -203,10 +208,15 @@ class RecordParser:
         """Calls of one data line (``text`` without its line end). Returns ``None`` when the
         record lies outside the regions (possible for span candidates, ``by_pos=False``)."""
         fields = text.split("\t")
-        if by_pos and self._common_path and len(fields) == self.ncols:
-            common = self._parse_common(fields, line_no)
-            if common is not None:
-                return common
+        if by_pos and len(fields) == self.ncols:
+            if self.evidence_only is not None and self._filtered_evidence_only(fields):
+                self.tally.records_in_panel += 1
+                self.tally.skipped["filtered_tumour_evidence_record"] += 1
+                return []
+            if self._common_path:
+                common = self._parse_common(fields, line_no)
+                if common is not None:
+                    return common
         if len(fields) == self.ncols + 1 and not fields[-1]:
             fields.pop()  # a trailing tab (spreadsheet export): the empty last field is dropped
             self._warn("trailing tab at the end of a record ignored", line_no)
@@ -352,6 +362,23 @@ class RecordParser:
                             else "no_alt_support_in_tumour"] += 1
         tally.calls_in_panel += len(calls)
         return calls
+
+    def _filtered_evidence_only(self, fields: list[str]) -> bool:
+        """A record that failed the caller's filters (FILTER neither PASS nor '.') where only
+        tumour-DNA evidence can come from (``evidence_only``: far from every panel transcript
+        and genomic rule), with plain A/C/G/T/N alleles: it can be neither evidence (that needs
+        a passing call) nor a finding, so it is counted and not parsed (~40 % of a WGS file's
+        records in the tumour-evidence genes, issue #9). Symbolic records (copy-number input)
+        and malformed ones are parsed as usual."""
+        filt = fields[6]
+        if filt in ("PASS", ".", "") or not _PLAIN_ALTS.fullmatch(fields[4]):
+            return False
+        chrom, pos_text, ref = fields[0], fields[1], fields[3]
+        if not (chrom and " " not in chrom and pos_text.isdigit() and pos_text.isascii()
+                and _REF_IUPAC.fullmatch(ref)):
+            return False  # (the general path names the problem)
+        assert self.evidence_only is not None
+        return self.evidence_only(chrom, int(pos_text), len(ref))
 
     def _parse_common(self, fields: list[str], line_no: int) -> list[Call] | None:
         """The calls of the common record in one pass: one A/C/G/T/N ALT, only declared INFO
