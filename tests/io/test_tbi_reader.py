@@ -183,3 +183,23 @@ def test_span_ending_its_line_far_before_the_region_is_found(tmp_path: Path) -> 
     regions = RegionSet([("1", 4000, 4000, "g")])
     lines = [raw.decode() for *_, raw in vcf_index.tbi_region_lines(str(vcf), info, regions)]
     assert lines == [span, inside]
+
+
+def test_run_of_one_chunk_bins_is_counted_exactly() -> None:
+    """The .tbi parser skips runs of one-chunk bins (24 bytes each) in C; a bin with any other
+    n_chunk - also one whose low byte is 1 (257, 65537, 2**24 + 1) - ends the run."""
+    import struct
+
+    def bins(*n_chunks: int) -> bytes:
+        out = b""
+        for i, n in enumerate(n_chunks):
+            out += struct.pack("<Ii", 4681 + i, n) + b"\x01" * 16 * min(n, 2)
+        return out
+
+    assert vcf_index._one_chunk_bins(bins(1, 1, 1), 0, 3) == 3
+    assert vcf_index._one_chunk_bins(bins(1, 1, 1), 0, 2) == 2  # never past the limit
+    assert vcf_index._one_chunk_bins(bins(2, 1), 0, 2) == 0
+    for odd in (257, 65537, 2**24 + 1, 0):
+        assert vcf_index._one_chunk_bins(bins(1, 1, odd, 1), 0, 4) == 2
+    prefix = b"\xff" * 7
+    assert vcf_index._one_chunk_bins(prefix + bins(1, 3), len(prefix), 2) == 1

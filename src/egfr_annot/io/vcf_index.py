@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 import struct
 import sys
 from array import array
@@ -141,8 +140,18 @@ class _Pseudo:
             self.last_end = end if self.last_end is None else max(self.last_end, end)
 
 
-# A run of bins with one chunk each (24 bytes apiece): skipped in C, see _parse_tbi.
-_ONE_CHUNK_BINS = re.compile(rb"(?:.{4}\x01\x00\x00\x00.{16})*", re.DOTALL)
+def _one_chunk_bins(data: bytes, off: int, limit: int) -> int:
+    """How many of the (at most ``limit``) bins from ``off`` on have one chunk each (24 bytes
+    apiece: bin, n_chunk = 1, one chunk). Found in C: the n_chunk bytes of consecutive 24-byte
+    records are taken with one strided slice per byte (2.5x faster than a regex, issue #9)."""
+    run = limit
+    for byte, value in ((4, b"\x01"), (5, b"\x00"), (6, b"\x00"), (7, b"\x00")):
+        if not run:
+            break
+        column = data[off + byte: off + 24 * run: 24]
+        run = min(run, len(column) - len(column.lstrip(value)))
+    return run
+
 _U32 = struct.Struct("<I").unpack_from
 _BIN_HEAD = struct.Struct("<Ii").unpack_from
 
@@ -162,11 +171,10 @@ def _parse_tbi(data: bytes) -> IndexInfo | None:
         found = False
         while remaining:
             # Most bins hold one chunk: skip a run of them at C speed (the run cannot pass the
-            # reference's last bin: the match is limited to `remaining` bins of 24 bytes).
-            run = _ONE_CHUNK_BINS.match(data, off, off + 24 * remaining)
-            assert run is not None  # the pattern matches the empty string
-            remaining -= (run.end() - off) // 24
-            off = run.end()
+            # reference's last bin: it is limited to the `remaining` bins).
+            run = _one_chunk_bins(data, off, remaining)
+            remaining -= run
+            off += 24 * run
             if not remaining:
                 break
             bin_id, n_chunk = _BIN_HEAD(data, off)
