@@ -65,6 +65,30 @@ def test_membership_with_aliases_and_merged_regions() -> None:
         RegionSet([("scaffold_1", 1, 5, "bad")])
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    spans=st.lists(
+        st.tuples(st.sampled_from(["7", "chr7", "12"]), st.integers(1, 400), st.integers(0, 300)),
+        min_size=1,
+        max_size=12,
+    ),
+    probes=st.lists(st.integers(0, 800), min_size=1, max_size=30),
+)
+def test_labels_by_bisection_equal_a_scan_of_every_interval(
+    spans: list[tuple[str, int, int]], probes: list[int]
+) -> None:
+    """labels_at / label_at find the intervals holding a position by bisection over their
+    starts and the longest interval: the same labels, in the same order, as a full scan."""
+    rs = RegionSet([(c, s, s + w, f"g{i}") for i, (c, s, w) in enumerate(spans)])
+    for contig in ("7", "chr12", "X"):
+        for pos in probes:
+            want = tuple(iv.label for iv in rs.intervals
+                         if iv.chrom == canonical_contig(contig) and iv.start <= pos <= iv.end)
+            assert rs.labels_at(contig, pos) == want
+            assert rs.label_at(contig, pos) == (want[0] if want else None)
+            assert rs.contains(contig, pos) == bool(want)
+
+
 @settings(max_examples=400, deadline=None)
 @given(lo=st.integers(0, 10**10), width=st.integers(0, 10**9), x=st.integers(0, 2 * 10**10))
 def test_integer_range_regex_is_exact(lo: int, width: int, x: int) -> None:
