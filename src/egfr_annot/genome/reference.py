@@ -8,7 +8,6 @@ there -- callers must treat that as "cannot check", never as a mismatch.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,7 +99,9 @@ class ReferenceSequence:
     def _read_gene(self, gene: str) -> dict[int, str]:
         rel, sha = self._set.sequence_files[gene]
         path = self._set.directory / rel
-        text = gzip.decompress(path.read_bytes())
+        from isal import isal_zlib  # inflates ~2.5x faster than gzip.decompress (issue #9)
+
+        text = isal_zlib.decompress(path.read_bytes(), wbits=31)
         if hashlib.sha256(text).hexdigest() != sha:
             raise ValueError(f"{path}: checksum differs from {self.build}.json (corrupt file?)")
         out: dict[int, str] = {}
