@@ -36,8 +36,9 @@ Accounting: ``records_read == records_in_panel + skipped["outside_panel"]``. Wit
 record-level reasons (``gvcf_reference_block``, ``no_alt``, ``malformed_alt``,
 ``copy_number_segment``, ``filtered_tumour_evidence_record``: failed the caller's filters where
 only tumour-DNA evidence can come from, see ``count_filtered_evidence_only``) count records;
-allele-level reasons (``symbolic_allele``, ``breakend``, ``spanning_deletion``, ``gvcf_non_ref_allele``, ``alt_equals_ref``,
-``normal_sample_only``, ``no_alt_support_in_tumour``, ``no_tumour_sample_data``) count ALT
+allele-level reasons (``symbolic_allele``, ``breakend``, ``spanning_deletion``,
+``gvcf_non_ref_allele``, ``alt_equals_ref``, ``normal_sample_only``,
+``no_alt_support_in_tumour``, ``no_tumour_sample_data``) count ALT
 alleles that gave no call (``vcf_records`` says when a sample gets a call).
 
 Fatal (``InputError`` ``FILE:LINE: problem``) versus tolerable (a deduplicated warning with a
