@@ -86,9 +86,10 @@ def estimate_tumour_fraction(
         return TumourFraction(user_value, "user (--tumor-fraction)"), None
     best: EvidenceCall | None = None
     for call in evidence:
-        if not eligible_for_tumour_fraction(call, paired_normal, thresholds):
+        # (the highest VAF first: most calls of a WGS file are below it and need no check)
+        if best is not None and (call.vaf, call.label) <= (best.vaf, best.label):
             continue
-        if best is None or (call.vaf, call.label) > (best.vaf, best.label):
+        if eligible_for_tumour_fraction(call, paired_normal, thresholds):
             best = call
     if best is None:
         return TumourFraction(None, "none: no eligible somatic variant"), None
