@@ -414,7 +414,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
         skipped: Counter[str] = Counter()
         ref_mismatches: list[Call] = []
-        other_build_hits: list[Call] = []
+        at_other_build_exons: list[Call] = []
         ref_confirmed = 0
 
         for call in calls:
@@ -444,11 +444,9 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
                 # both the gene and whether the record is in this build's regions at all.
                 label = regions.label_at(call.chrom, call.pos)
                 if label is None and not decision.forced:
-                    # Read only because the other build's panel is there: is it the other
-                    # build's panel variant (its REF matching that build's reference)?
+                    # Read only because the other build's panel is there (checked below).
                     skipped["outside_panel_of_build"] += 1
-                    if _matches_other_build_panel(call, build, resources):
-                        other_build_hits.append(call)
+                    at_other_build_exons.append(call)
                     continue
                 gene = label or ""
             tumour_evidence = _evidence_call(call, consequences, gene, options)
@@ -489,6 +487,9 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         )
 
     build_notes: list[str] = []
+    other_build_hits = _other_build_panel_variants(
+        at_other_build_exons, build, resources, only_a_majority=ref_confirmed > 0
+    )
     if other_build_hits:
         first = other_build_hits[0]
         other = _other(build)
@@ -506,8 +507,7 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         # A file of this build has background variants at the other build's exons too, whose
         # REF matches the other build's base by chance (about one SNV in four): only when most
         # of those records match does the build look doubtful (else every WGS file got this).
-        read_there = skipped["outside_panel_of_build"]
-        if 2 * len(other_build_hits) >= read_there:
+        if 2 * len(other_build_hits) >= len(at_other_build_exons):
             build_notes.append(
                 f"{text}: check the genome build ({build} from {decision.source})"
             )
@@ -684,12 +684,25 @@ def _other(build: Build) -> Build:
     return "GRCh37" if build == "GRCh38" else "GRCh38"
 
 
-def _matches_other_build_panel(call: Call, build: Build, resources: Resources) -> bool:
+def _other_build_panel_variants(
+    calls: Sequence[Call], build: Build, resources: Resources, *, only_a_majority: bool
+) -> list[Call]:
+    """The calls read at the other build's panel exons that look like that build's panel
+    variants: their REF matches that build's reference and they lie in one of its panel exons.
+    ``only_a_majority``: none unless they can be most of ``calls`` (all that matters when
+    some panel record confirms this build), so that the exons are not looked up for the chance
+    matches of a WGS file's background variants."""
+    if not calls:
+        return []
     other = resources.annotator(_other(build))
-    if other.ref_matches(call.chrom, call.pos, call.ref) is not True:
-        return False
-    allele = other.normalise(call.chrom, call.pos, call.ref, call.alt)
-    return any(c.exon for c in other.annotate(allele))
+    ref_matching = [c for c in calls if other.ref_matches(c.chrom, c.pos, c.ref) is True]
+    if only_a_majority and 2 * len(ref_matching) < len(calls):
+        return []
+    return [
+        c
+        for c in ref_matching
+        if any(cons.exon for cons in other.annotate(other.normalise(c.chrom, c.pos, c.ref, c.alt)))
+    ]
 
 
 def _decide_build_from_records(
