@@ -395,19 +395,10 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         matcher = resources.matcher(build)
         regions = resources.regions(build, whole_transcripts=options.all_variants)
 
-        def evidence_only(chrom: str, pos: int, ref_len: int) -> bool:
-            """Can a record here only be tumour-DNA evidence (the loop below neither annotates
-            it nor matches a rule)? Then a failed FILTER leaves it nothing to give."""
-            return (
-                regions.label_at(chrom, pos) is not None
-                and not annotator.may_annotate(chrom, pos, ref_len)
-                and not matcher.genomic_rule_near(
-                    build, canonical_contig(chrom), pos, pos + ref_len - 1
-                )
-            )
-
+        evidence_only = _EvidenceOnly(build, regions, annotator, matcher)
         if not records_read_for_build:
-            source.count_filtered_evidence_only(evidence_only)
+            # a failed FILTER leaves such a record nothing to give: counted, not parsed
+            source.count_filtered_evidence_only(evidence_only.applies)
 
         paired = bool(header.normal_samples)
         per_sample: dict[str, list[Finding]] = {s: [] for s in header.tumour_samples}
@@ -418,6 +409,13 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
         ref_confirmed = 0
 
         for call in calls:
+            only_evidence_of = evidence_only.gene(call.chrom, call.pos, len(call.ref))
+            if only_evidence_of is not None:
+                # Most records of WGS input (tumour-evidence genes): tumour-DNA evidence at most.
+                tumour_evidence = _evidence_call(call, (), only_evidence_of, options)
+                if tumour_evidence is not None:
+                    evidence.setdefault(call.sample, []).append(tumour_evidence)
+                continue
             allele: Allele | None = None
             consequences: tuple[Consequence, ...] = ()
             if annotator.may_annotate(call.chrom, call.pos, len(call.ref)) or (
@@ -440,8 +438,8 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
                     ref_mismatches.append(call)
                 gene = consequences[0].gene
             else:
-                # Most records of WGS input (tumour-evidence genes): one region lookup gives
-                # both the gene and whether the record is in this build's regions at all.
+                # One region lookup gives both the gene and whether the record is in this
+                # build's regions at all.
                 label = regions.label_at(call.chrom, call.pos)
                 if label is None and not decision.forced:
                     # Read only because the other build's panel is there (checked below).
@@ -564,6 +562,51 @@ _PROTEIN_TERMS = frozenset(
         "start_retained_variant",
     }
 )
+
+
+class _EvidenceOnly:
+    """Which records only tumour-DNA evidence can come from, and their gene: in this build's
+    regions and more than a base away from every panel transcript, known reference segment and
+    genomic rule, so that the loop of :func:`annotate_input` would neither annotate them nor
+    match a rule. Decided once for a whole merged region where it holds throughout (most of a
+    WGS file's records in the tumour-evidence genes, issue #9), else per record."""
+
+    def __init__(
+        self, build: Build, regions: RegionSet, annotator: Annotator, matcher: Matcher
+    ) -> None:
+        self._build = build
+        self._regions = regions
+        self._annotator = annotator
+        self._matcher = matcher
+        self._whole_region: dict[tuple[str, int], bool] = {}
+
+    def gene(self, chrom: str, pos: int, ref_len: int) -> str | None:
+        """The gene of a record only evidence can come from, else None."""
+        region = self._regions.merged_region_at(chrom, pos)
+        if region is None:
+            return None
+        canonical, start, end, label = region
+        if label is not None and pos + ref_len - 1 <= end:
+            whole = self._whole_region.get((canonical, start))
+            if whole is None:
+                # nothing within a base of the region: then nothing within a base of a record
+                # in it either
+                whole = self._far(canonical, start, end)
+                self._whole_region[(canonical, start)] = whole
+            if whole:
+                return label
+        here = self._regions.label_at(chrom, pos)
+        if here is None or not self._far(chrom, pos, pos + ref_len - 1):
+            return None
+        return here
+
+    def applies(self, chrom: str, pos: int, ref_len: int) -> bool:
+        return self.gene(chrom, pos, ref_len) is not None
+
+    def _far(self, chrom: str, start: int, end: int) -> bool:
+        return not self._annotator.may_annotate(chrom, start, end - start + 1) and not (
+            self._matcher.genomic_rule_near(self._build, canonical_contig(chrom), start, end)
+        )
 
 
 def _ref_mismatch(cons: Consequence, call: Call, build: Build) -> Consequence:

@@ -79,7 +79,8 @@ def test_labels_by_bisection_equal_a_scan_of_every_interval(
 ) -> None:
     """labels_at / label_at find the intervals holding a position by bisection over their
     starts and the longest interval: the same labels, in the same order, as a full scan."""
-    rs = RegionSet([(c, s, s + w, f"g{i}") for i, (c, s, w) in enumerate(spans)])
+    # (labels repeat, so that a merged region of several intervals can have one label)
+    rs = RegionSet([(c, s, s + w, f"g{i % 3}") for i, (c, s, w) in enumerate(spans)])
     for contig in ("7", "chr12", "X"):
         for pos in probes:
             want = tuple(iv.label for iv in rs.intervals
@@ -87,6 +88,16 @@ def test_labels_by_bisection_equal_a_scan_of_every_interval(
             assert rs.labels_at(contig, pos) == want
             assert rs.label_at(contig, pos) == (want[0] if want else None)
             assert rs.contains(contig, pos) == bool(want)
+            merged = rs.merged_region_at(contig, pos)
+            assert (merged is not None) == bool(want)
+            if merged is not None:
+                chrom, start, end, label = merged
+                assert (chrom, start, end) in rs.merged() and start <= pos <= end
+                if label is not None:  # the region's own label: the first label everywhere
+                    assert all(rs.label_at(chrom, p) == label for p in range(start, end + 1))
+                else:
+                    assert len({iv.label for iv in rs.intervals
+                                if iv.chrom == chrom and start <= iv.start <= end}) > 1
 
 
 @settings(max_examples=400, deadline=None)

@@ -65,7 +65,7 @@ class RegionSet:
     """
 
     __slots__ = ("_intervals", "_starts", "_ends", "_alias_cache", "_labels", "_label_starts",
-                 "_longest")
+                 "_longest", "_merged_labels")
 
     def __init__(self, intervals: Iterable[Interval | tuple[str, int, int, str]]) -> None:
         by_contig: dict[str, list[tuple[int, int]]] = {}
@@ -102,6 +102,15 @@ class RegionSet:
         self._label_starts = {c: [iv.start for iv in ivs] for c, ivs in self._labels.items()}
         self._longest = {c: max(iv.end - iv.start + 1 for iv in ivs)
                          for c, ivs in self._labels.items()}
+        # Per merged region: the one label of all the intervals it is made of, else None.
+        self._merged_labels: dict[str, list[str | None]] = {}
+        for chrom, ivs in self._labels.items():
+            starts = self._starts[chrom]
+            labels: list[set[str]] = [set() for _ in starts]
+            for iv in ivs:
+                labels[bisect.bisect_right(starts, iv.start) - 1].add(iv.label)
+            self._merged_labels[chrom] = [next(iter(ls)) if len(ls) == 1 else None
+                                          for ls in labels]
 
     # -- queries -------------------------------------------------------------------------------
     @property
@@ -140,6 +149,21 @@ class RegionSet:
             return False
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos <= self._ends[chrom][i]
+
+    def merged_region_at(self, contig: str, pos: int) -> tuple[str, int, int, str | None] | None:
+        """The merged region holding ``pos``: ``(canonical chrom, start, end, label)``, with
+        the label all its intervals share (so :meth:`label_at` gives it anywhere in the region),
+        or None when they differ; None when ``pos`` is in no region."""
+        chrom = self.canonical(contig)
+        if chrom is None:
+            return None
+        starts = self._starts.get(chrom)
+        if not starts:
+            return None
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0 or pos > self._ends[chrom][i]:
+            return None
+        return chrom, starts[i], self._ends[chrom][i], self._merged_labels[chrom][i]
 
     def overlaps(self, contig: str, start: int, end: int) -> bool:
         """Does ``[start, end]`` (1-based inclusive) overlap a region?"""
