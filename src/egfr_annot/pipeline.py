@@ -269,7 +269,7 @@ def start_sha256(path: str) -> Callable[[], str | None]:
     return result
 
 
-_HASH_CHUNK = 32 << 20
+_HASH_CHUNK = 32 << 20  # a multiple of mmap.ALLOCATIONGRANULARITY (chunks are mapped apart)
 
 
 def sha256_of(path: str) -> str | None:
@@ -282,22 +282,21 @@ def sha256_of(path: str) -> str | None:
         return None  # a pipe (<(zcat ...)) is read once, by the reader: like stdin
     digest = hashlib.sha256()
     with open(path, "rb", buffering=0) as fh:
-        info = os.fstat(fh.fileno())
-        if info.st_size > 0:
-            # Hashing the mapped file reads it inside hashlib's C loop, which runs without
-            # the GIL: this thread takes the GIL back once per 32 MB chunk instead of twice per
-            # block read, and each take can wait the 5 ms switch interval while the main
-            # thread annotates (issue #9). Hashed chunks leave memory at once (RSS grows by one).
-            # (A file truncated while it is hashed would end the process with SIGBUS; the
-            # reader would find it broken too.)
-            with (mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
-                  memoryview(mapped) as view):
-                for start in range(0, info.st_size, _HASH_CHUNK):
-                    with view[start:start + _HASH_CHUNK] as chunk:
-                        digest.update(chunk)
-                    if hasattr(mmap, "MADV_DONTNEED"):
-                        mapped.madvise(mmap.MADV_DONTNEED, start,
-                                       min(_HASH_CHUNK, info.st_size - start))
+        size = os.fstat(fh.fileno()).st_size
+        # Each 32 MB chunk is mapped, hashed inside hashlib's C loop (which runs without the
+        # GIL) and unmapped (close() too runs without it; madvise(DONTNEED) held the GIL ~2 ms
+        # per chunk against the main thread): this thread takes the GIL back a few times
+        # only, each take can wait the 5 ms switch interval, and RSS grows by one chunk at
+        # most (issue #9). (A file truncated while it is hashed would end the process with
+        # SIGBUS; the reader would find it broken too.)
+        for start in range(0, size, _HASH_CHUNK):
+            chunk = mmap.mmap(fh.fileno(), min(_HASH_CHUNK, size - start),
+                              access=mmap.ACCESS_READ, offset=start)
+            try:
+                with memoryview(chunk) as view:
+                    digest.update(view)
+            finally:
+                chunk.close()
     return digest.hexdigest()
 
 
