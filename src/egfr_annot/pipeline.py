@@ -578,9 +578,14 @@ class _EvidenceOnly:
         self._annotator = annotator
         self._matcher = matcher
         self._whole_region: dict[tuple[str, int], bool] = {}
+        # the last whole region met: (contig as written, start, end, label); records come sorted
+        self._last: tuple[str, int, int, str] = ("", 0, -1, "")
 
     def gene(self, chrom: str, pos: int, ref_len: int) -> str | None:
         """The gene of a record only evidence can come from, else None."""
+        last_chrom, last_start, last_end, last_label = self._last
+        if chrom == last_chrom and last_start <= pos and pos + ref_len - 1 <= last_end:
+            return last_label
         region = self._regions.merged_region_at(chrom, pos)
         if region is None:
             return None
@@ -593,6 +598,7 @@ class _EvidenceOnly:
                 whole = self._far(canonical, start, end)
                 self._whole_region[(canonical, start)] = whole
             if whole:
+                self._last = (chrom, start, end, label)
                 return label
         here = self._regions.label_at(chrom, pos)
         if here is None or not self._far(chrom, pos, pos + ref_len - 1):

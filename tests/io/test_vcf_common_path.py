@@ -129,3 +129,10 @@ def test_common_path_is_taken_for_the_common_record(monkeypatch: pytest.MonkeyPa
         "TUMOUR", 1500, "C", "T", 0.333, 10, 30, "0/1", line
     )
     assert [c.alt for c in calls] == ["T", "T", "G"]
+
+
+def test_genotypes_looked_up_as_carrying_the_first_alt_do_carry_it() -> None:
+    from egfr_annot.io.vcf_records import _CARRY_FIRST_ALT, _gt_has_allele
+
+    assert all(_gt_has_allele(gt, 1) for gt in _CARRY_FIRST_ALT)
+    assert not any(gt in _CARRY_FIRST_ALT for gt in ("0/0", "./.", ".", "0/2", "2|0"))

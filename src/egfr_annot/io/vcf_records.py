@@ -61,6 +61,7 @@ _BREAKEND = re.compile(  # t[p[, t]p], ]p]t, [p[t, and single breakends .t / t.
     r"(?:[ACGTNacgtn]*[\[\]][^\[\]]+[\[\]][ACGTNacgtn]*)|(?:\.[ACGTNacgtn]+)|(?:[ACGTNacgtn]+\.)"
 )
 _PLAIN_ALTS = re.compile(r"[ACGTNacgtn]+(?:,[ACGTNacgtn]+)*")
+_PASSING: Final = frozenset({"PASS", ".", ""})  # FILTER values of a passing record ("" warns)
 GVCF_NON_REF: Final = frozenset({"<NON_REF>", "<*>", "<X>"})
 # (chrom as written, POS, REF length) -> can a record there only be tumour-DNA evidence?
 EvidenceOnly = Callable[[str, int, int], bool]
@@ -209,7 +210,8 @@ class RecordParser:
         record lies outside the regions (possible for span candidates, ``by_pos=False``)."""
         fields = text.split("\t")
         if by_pos and len(fields) == self.ncols:
-            if self.evidence_only is not None and self._filtered_evidence_only(fields):
+            if (self.evidence_only is not None and fields[6] not in _PASSING
+                    and self._filtered_evidence_only(fields)):
                 self.tally.records_in_panel += 1
                 self.tally.skipped["filtered_tumour_evidence_record"] += 1
                 return []
@@ -370,8 +372,7 @@ class RecordParser:
         a passing call) nor a finding, so it is counted and not parsed (~40 % of a WGS file's
         records in the tumour-evidence genes, issue #9). Symbolic records (copy-number input)
         and malformed ones are parsed as usual."""
-        filt = fields[6]
-        if filt in ("PASS", ".", "") or not _PLAIN_ALTS.fullmatch(fields[4]):
+        if fields[6] in _PASSING or not _PLAIN_ALTS.fullmatch(fields[4]):
             return False
         chrom, pos_text, ref = fields[0], fields[1], fields[3]
         if not (chrom and " " not in chrom and pos_text.isdigit() and pos_text.isascii()
@@ -415,7 +416,7 @@ class RecordParser:
             if fast is None:
                 return None
             gt, ev = fast
-            carried = gt is not None and _gt_has_allele(gt, 1)
+            carried = gt is not None and (gt in _CARRY_FIRST_ALT or _gt_has_allele(gt, 1))
             if not carried and not ev.alt_reads:
                 continue  # (the general path decides what the record then counts as)
             notes: tuple[str, ...] = ()
@@ -712,6 +713,10 @@ class _Samples:
                 out = dict(zip(self.keys, values, strict=False))
         self.cache[idx] = out
         return out
+
+
+# Common genotypes that carry ALT 1 (a set lookup; others go through _gt_has_allele).
+_CARRY_FIRST_ALT: Final = frozenset({"0/1", "0|1", "1|0", "1/1", "1|1", "1", "./1", "1/."})
 
 
 def _outside_genotype_note(gt: str) -> str:
