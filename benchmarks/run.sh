@@ -15,7 +15,8 @@
 #   --results FILE     where to write the Markdown summary (default: benchmarks/RESULTS.md for
 #                      a full run, DIR/RESULTS.md for --quick)
 #   --only LIST        comma-separated sections: large,indexed,memory,startup,batch
-#   --runs N           hyperfine runs for the large files (default 3; --quick 2)
+#   --runs N           hyperfine runs for the large files (default 5; --quick 2); the indexed
+#                      section runs 15 times (--quick 2), start-up 20 times
 #   --no-bytecode-cache  keep the environment's PYTHONDONTWRITEBYTECODE; by default the run
 #                      uses a bytecode cache in DIR/pycache (PYTHONPYCACHEPREFIX), as an
 #                      installed package has .pyc files (compiling egfr_annot from source
@@ -70,6 +71,7 @@ if [[ $QUICK == 1 ]]; then
     IDX_RECORDS=20000; IDX_FRACTION=0.01
     PANEL_FILES=10; SUBSET=3
     RUNS=${RUNS:-2}; WARMUP=0
+    INDEXED_RUNS=2
     STARTUP_RUNS=3; STARTUP_WARMUP=1
     BATCH_RUNS=2
     OUT=${OUT:-$HERE/work/quick}
@@ -79,7 +81,9 @@ else
     LARGE_SIZES="1000000 5000000"
     IDX_RECORDS=5000000; IDX_FRACTION=0.0005
     PANEL_FILES=1000; SUBSET=50
-    RUNS=${RUNS:-3}; WARMUP=1
+    RUNS=${RUNS:-5}; WARMUP=1
+    # sub-second commands on a shared machine: enough runs for a steady median
+    INDEXED_RUNS=15
     STARTUP_RUNS=20; STARTUP_WARMUP=3
     BATCH_RUNS=3
     OUT=${OUT:-$HERE/work/results}
@@ -170,7 +174,7 @@ fi
 if want indexed; then
     code indexed
     log "indexed $(human $IDX_RECORDS) records: $IDX"
-    hf indexed "$RUNS" "$((WARMUP + 1))" \
+    hf indexed "$INDEXED_RUNS" "$((WARMUP + 1))" \
         -n "egfr-annot run (indexed)" "$EGFR run $IDX -q --out-dir $SCRATCH/indexed" \
         -n "egfr-annot run --no-checksum (indexed)" "$EGFR run $IDX --no-checksum -q --out-dir $SCRATCH/indexed" \
         -n "egfr-annot run (200-record panel)" "$EGFR run $PANEL_VCF -q --out-dir $SCRATCH/indexed" \
