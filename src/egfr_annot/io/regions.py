@@ -141,19 +141,20 @@ class RegionSet:
 
     def contains(self, contig: str, pos: int) -> bool:
         """Is 1-based ``pos`` on ``contig`` (as written in the file) inside a region?"""
-        chrom = self.canonical(contig)
-        if chrom is None:
-            return False
-        starts = self._starts.get(chrom)
-        if not starts:
-            return False
-        i = bisect.bisect_right(starts, pos) - 1
-        return i >= 0 and pos <= self._ends[chrom][i]
+        return self._merged_at(contig, pos) is not None
 
     def merged_region_at(self, contig: str, pos: int) -> tuple[str, int, int, str | None] | None:
         """The merged region holding ``pos``: ``(canonical chrom, start, end, label)``, with
         the label all its intervals share (so :meth:`label_at` gives it anywhere in the region),
         or None when they differ; None when ``pos`` is in no region."""
+        hit = self._merged_at(contig, pos)
+        if hit is None:
+            return None
+        chrom, i = hit
+        return chrom, self._starts[chrom][i], self._ends[chrom][i], self._merged_labels[chrom][i]
+
+    def _merged_at(self, contig: str, pos: int) -> tuple[str, int] | None:
+        """(canonical chrom, index) of the merged region holding ``pos``."""
         chrom = self.canonical(contig)
         if chrom is None:
             return None
@@ -163,7 +164,7 @@ class RegionSet:
         i = bisect.bisect_right(starts, pos) - 1
         if i < 0 or pos > self._ends[chrom][i]:
             return None
-        return chrom, starts[i], self._ends[chrom][i], self._merged_labels[chrom][i]
+        return chrom, i
 
     def overlaps(self, contig: str, start: int, end: int) -> bool:
         """Does ``[start, end]`` (1-based inclusive) overlap a region?"""
