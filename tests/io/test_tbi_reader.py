@@ -203,3 +203,37 @@ def test_run_of_one_chunk_bins_is_counted_exactly() -> None:
         assert vcf_index._one_chunk_bins(bins(1, 1, odd, 1), 0, 4) == 2
     prefix = b"\xff" * 7
     assert vcf_index._one_chunk_bins(prefix + bins(1, 3), len(prefix), 2) == 1
+
+
+def test_index_read_started_early_is_used_and_not_read_again(
+    indexed_vcf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline starts reading the index first (`prestart_index_read`); the source then
+    uses that read instead of reading the index itself."""
+    from egfr_annot.io.vcf import prestart_index_read
+
+    early = prestart_index_read(indexed_vcf)
+    assert early is not None and early.index == f"{indexed_vcf}.tbi"
+
+    def no_second_read(_index: str) -> None:
+        raise AssertionError("the index was read again")
+
+    monkeypatch.setattr(vcf_index, "read_index", no_second_read)
+    regions = _regions(random.Random(5), 5)
+    with open_variants(indexed_vcf, regions=regions, index_read=early) as src:
+        assert src.read_mode == "indexed"
+        assert src.counts.records_read == 12_000
+    assert prestart_index_read(indexed_vcf, use_index=False) is None
+    assert prestart_index_read("-") is None
+
+
+def test_an_unexpected_error_of_the_index_thread_reaches_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_index: str) -> bytes:
+        raise MemoryError("no memory")
+
+    monkeypatch.setattr(vcf_index, "_inflated_index", broken)
+    early = vcf_index.IndexRead(str(tmp_path / "x.vcf.gz.tbi"))
+    with pytest.raises(MemoryError, match="no memory"):
+        early.result()
