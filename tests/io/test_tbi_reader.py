@@ -237,3 +237,32 @@ def test_an_unexpected_error_of_the_index_thread_reaches_the_caller(
     early = vcf_index.IndexRead(str(tmp_path / "x.vcf.gz.tbi"))
     with pytest.raises(MemoryError, match="no memory"):
         early.result()
+
+
+def test_header_of_an_indexed_file_is_read_without_a_read_ahead_thread(
+    indexed_vcf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The threaded reader inflates a 2 MB block before the first line comes out (~15 ms on a
+    large file); an indexed file needs only its header from the stream."""
+    from isal import igzip_threaded
+
+    from egfr_annot.io import vcf_stream
+
+    opened: list[int] = []
+    real_open = igzip_threaded.open
+
+    def recording_open(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        opened.append(int(kwargs.get("threads", 1)))  # type: ignore[call-overload]
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(igzip_threaded, "open", recording_open)
+    with open_variants(indexed_vcf, regions=_regions(random.Random(2), 3)) as src:
+        assert src.read_mode == "indexed"
+    with open_variants(indexed_vcf, regions=_regions(random.Random(2), 3), use_index=False) as src:
+        assert src.read_mode == "streamed"
+    assert opened == [0, 1]
+    stream = vcf_stream.open_stream(str(indexed_vcf), read_ahead=False)
+    try:
+        assert stream.compression == "bgzf" and stream.fh.readline().startswith(b"##fileformat")
+    finally:
+        stream.close()
