@@ -56,3 +56,26 @@ def test_genomic_rule_positions() -> None:
     assert not matcher.genomic_rule_near("GRCh38", "1", 161509957, 161509960)
     assert not matcher.genomic_rule_near("GRCh37", "1", 161509955, 161509955)
     assert matcher.genomic_rule_near("GRCh37", "1", 161479745, 161479745)
+
+
+@pytest.mark.parametrize("build", ["GRCh37", "GRCh38"])
+def test_introns_near_a_span_are_found_by_bisection_as_by_a_scan(build: Build) -> None:
+    """The splice-site terms look only at the introns within 4 bases of an allele
+    (``TranscriptIndex.introns_near``): the same introns a scan of all of them finds."""
+    import random
+
+    from egfr_annot.genome.txindex import TranscriptIndex
+
+    annotator = Annotator(build)
+    rng = random.Random(4)
+    for model in annotator.models.values():
+        ix = TranscriptIndex(model, annotator.reference)
+        edges = [x for i in ix.introns for x in (i.g_start, i.g_end)]
+        for _ in range(300):
+            start = rng.choice(edges) + rng.randint(-8, 8)
+            end = start + rng.choice([-1, 0, 0, 1, 5, 40, 3000])  # -1: an insertion
+            for slack in (0, 4):
+                want = sorted((i for i in ix.introns
+                               if i.g_start - slack <= end and i.g_end + slack >= start),
+                              key=lambda i: i.g_start)
+                assert ix.introns_near(start, end, slack) == want, (model.gene, start, end)

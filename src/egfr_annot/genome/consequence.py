@@ -406,10 +406,8 @@ def _splice_terms(m: MinimalAllele, ix: TranscriptIndex) -> set[str]:
     flags: set[str] = set()
     for r_s, r_e in _differing_regions(m):
         ins = r_s == r_e + 1
-        for intron in ix.introns:
+        for intron in ix.introns_near(r_s, r_e, 4):  # (the others are nowhere near)
             i_s, i_e = intron.g_start, intron.g_end
-            if r_e < i_s - 4 or r_s > i_e + 4:  # nowhere near this intron
-                continue
             if _overlap(r_s, r_e, i_s + 2, i_e - 2) or (ins and (r_s == i_s + 2 or r_e == i_e - 2)):
                 flags.add("intronic")
             if _overlap(r_s, r_e, i_s, i_s + 1):

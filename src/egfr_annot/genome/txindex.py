@@ -132,6 +132,17 @@ class TranscriptIndex:
             return self._introns_by_g[k]
         return None
 
+    def introns_near(self, start: int, end: int, slack: int) -> list[TxIntron]:
+        """The introns that come within ``slack`` bases of genomic ``start..end`` (an
+        insertion's ``start`` may be ``end + 1``), by binary search, in genomic order."""
+        near = []
+        k = bisect_right(self._intron_starts, end + slack) - 1
+        while k >= 0 and self._introns_by_g[k].g_end + slack >= start:
+            near.append(self._introns_by_g[k])
+            k -= 1
+        near.reverse()
+        return near
+
     def overlapping_numbers(self, start: int, end: int) -> tuple[list[int], list[int]]:
         """Numbers of the exons and of the introns that genomic ``start..end`` overlaps
         (binary search: exons and introns do not overlap one another)."""
