@@ -1123,6 +1123,8 @@ def annotate_on_transcript(
             notes.append(f"reference not known at {m.chrom}:{m.start}; REF not checked")
         elif known != m.ref:
             return _mismatch(m, ix, known)
+    if _deep_in_intron(m, ix):
+        return _deep_intron_consequence(m, ix, notes)
     loc = _locate(m, ix)
     terms = _splice_terms(m, ix)
     cd = _codons(m, ix, loc)
@@ -1183,6 +1185,47 @@ def annotate_on_transcript(
         protein_end=prot_end,
         ref_aa=ref_aa,
         alt_aa=alt_aa,
+        ref_matches=True,
+        notes=tuple(notes),
+    )
+
+
+# A base more than this far inside an intron is beyond every splice-site, splice-region,
+# donor-region and polypyrimidine-tract window of _splice_terms (the widest reaches 17 bases).
+_DEEP_INTRON = 20
+
+
+def _deep_in_intron(m: MinimalAllele, ix: TranscriptIndex) -> bool:
+    """A single-base change (A/C/G/T) at least ``_DEEP_INTRON`` bases inside an intron."""
+    if len(m.ref) != 1 or len(m.alt) != 1 or m.ref not in "ACGT" or m.alt not in "ACGT":
+        return False
+    intron = ix.intron_at(m.start)
+    return (intron is not None
+            and intron.g_start + _DEEP_INTRON <= m.start <= intron.g_end - _DEEP_INTRON)
+
+
+def _deep_intron_consequence(
+    m: MinimalAllele, ix: TranscriptIndex, notes: list[str]
+) -> Consequence:
+    """What the full steps of :func:`annotate_on_transcript` give a deep intronic base change:
+    ``intron_variant`` and its c. only, at a quarter of their cost. Most records of WGS input
+    next to the panel exons are such (issue #9); tests/genome/test_deep_intron.py compares
+    the two on every such position near every exon of both builds."""
+    model = ix.model
+    so_terms = ("intron_variant",)
+    hgvsc = hgvs_c(m, ix, _NoReference())  # a substitution's c. needs no flanking bases
+    exon, intron = _exon_intron_numbers(m, ix)
+    return Consequence(
+        gene=model.gene,
+        transcript=model.refseq,
+        transcript_ensembl=model.ensembl,
+        strand=model.strand,
+        so_terms=so_terms,
+        hgvsc=hgvsc,
+        hgvsp="",
+        hgvsp_short=hgvsp_short("", so_terms, hgvsc),
+        exon=exon,
+        intron=intron,
         ref_matches=True,
         notes=tuple(notes),
     )
