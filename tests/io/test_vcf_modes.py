@@ -272,3 +272,17 @@ def test_import_does_not_load_heavy_modules() -> None:
 def test_fixture_directory_files_all_read() -> None:
     for path in sorted(VCF_DATA.glob("*.vcf")):
         read_all(path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc (Linux)")
+def test_scanning_child_starts_no_blas_thread_pool() -> None:
+    """numpy's OpenBLAS thread pool spins for ~50 ms of CPU at import: the scanning child,
+    which does no linear algebra, is started with one BLAS thread."""
+    from egfr_annot.io.vcf_scan import ScanProcess
+
+    child = ScanProcess()
+    try:
+        environ = Path(f"/proc/{child.proc.pid}/environ").read_bytes().split(b"\0")
+        assert b"OPENBLAS_NUM_THREADS=1" in environ and b"OMP_NUM_THREADS=1" in environ
+    finally:
+        child.close()

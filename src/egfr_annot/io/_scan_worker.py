@@ -20,9 +20,13 @@ import json
 import pickle
 import struct
 import sys
+import time
 from typing import IO, Any
 
 BATCH_LINES = 512
+# A batch also goes out when lines waited this long (seconds): the parent parses the first
+# lines while this process scans on, instead of waiting for 512 of them (~9 % of a WGS file).
+BATCH_WAIT = 0.005
 
 
 def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
@@ -52,12 +56,15 @@ def run(job: dict[str, Any], out: IO[bytes]) -> int:
                 use_numpy=True,
             )
             batch: list[tuple[int, bytes, bool]] = []
+            sent = time.monotonic()
             for item in scanner.lines():
                 batch.append(item)
-                if len(batch) >= BATCH_LINES:
+                now = time.monotonic()
+                if len(batch) >= BATCH_LINES or now - sent >= BATCH_WAIT:
                     _send(out, ("lines", batch))
                     out.flush()
                     batch = []
+                    sent = now
             if batch:
                 _send(out, ("lines", batch))
             _send(out, ("done", scanner.records_read, scanner.blank_lines,

@@ -296,6 +296,9 @@ class ScanProcess:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
         )
+        # numpy's OpenBLAS starts a thread pool on import that spins for ~50 ms of CPU, taken
+        # from this process's own start-up; the child does no linear algebra.
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
         # The child writes its messages to an unlinked temporary file that this process reads
         # behind it: neither side ever waits for the other (panel lines come in bursts in a
         # sorted file, and a pipe would make the child wait while the parser catches up).
