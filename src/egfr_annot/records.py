@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-Build = Literal["GRCh37", "GRCh38"]
-BUILDS: tuple[Build, ...] = get_args(Build)
+# (re-exported: most modules take them from here)
+from egfr_annot.builds import BUILDS as BUILDS
+from egfr_annot.builds import Build as Build
+
 BuildChoice = Literal["auto", "GRCh37", "GRCh38"]
 BUILD_CHOICES: tuple[str, ...] = get_args(BuildChoice)
 MsiStatus = Literal["MSI-H", "MSS", "dMMR", "pMMR"]

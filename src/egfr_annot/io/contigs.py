@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from egfr_annot.records import BUILDS, Build
+from egfr_annot.builds import BUILDS, Build
 
 CANONICAL_CONTIGS: Final[tuple[str, ...]] = tuple(str(n) for n in range(1, 23)) + ("X", "Y", "MT")
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from egfr_annot.builds import Build
 from egfr_annot.errors import KnowledgeBaseError
 from egfr_annot.io.contigs import CANONICAL_CONTIGS, canonical_contig, contig_aliases
-from egfr_annot.records import Build
 
 if TYPE_CHECKING:
     from egfr_annot.genome.models import TranscriptModel

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from egfr_annot.builds import Build
 from egfr_annot.errors import InputError, UsageError
-from egfr_annot.records import Build
 
 MANDATORY_COLUMNS: Final = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
 
