@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from egfr_annot.genome.models import TranscriptModel
     from egfr_annot.io.cnv import CopyNumberInput
     from egfr_annot.io.regions import Interval, RegionSet
+    from egfr_annot.io.scan_child import ScanProcess
     from egfr_annot.io.vcf_records import SymbolicRecord
     from egfr_annot.knowledge import KnowledgeBase, Matcher
 
@@ -337,8 +338,16 @@ def decide_build_from_header(
 # ----------------------------------------------------------------------------------------------
 # the run
 # ----------------------------------------------------------------------------------------------
-def annotate_input(path: str, options: RunOptions, resources: Resources) -> list[SampleResult]:
-    """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample."""
+def annotate_input(
+    path: str,
+    options: RunOptions,
+    resources: Resources,
+    *,
+    scan_process: ScanProcess | None = None,
+) -> list[SampleResult]:
+    """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample.
+    ``scan_process``: the file's scanning child, if the caller started it already
+    (``scan_child.prestart_scan_process`` for ``path``); this function then owns it."""
     from egfr_annot.io.vcf import (
         detect_build,
         open_variants,
@@ -349,7 +358,8 @@ def annotate_input(path: str, options: RunOptions, resources: Resources) -> list
     display_path = "-" if path == "-" else path
     # A large file's scanning process, or an indexed file's index read, starts first: it
     # overlaps all loading below.
-    scan_process = prestart_scan_process(path, use_index=options.use_index)
+    if scan_process is None:
+        scan_process = prestart_scan_process(path, use_index=options.use_index)
     index_read = (
         prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
     )

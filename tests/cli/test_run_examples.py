@@ -149,8 +149,10 @@ def test_scanning_process_gives_byte_identical_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A run with the scanning child (prestarted before the knowledge base loads, issue #9)
-    # writes exactly what the line-by-line reader writes.
-    vcf = str(EXAMPLES / "acquired_resistance.GRCh38.vcf.gz")
+    # writes exactly what the line-by-line reader writes. (A copy without the index: an
+    # indexed file is read through its index, by neither of them.)
+    vcf = str(tmp_path / "unindexed.vcf.gz")
+    shutil.copy(EXAMPLES / "acquired_resistance.GRCh38.vcf.gz", vcf)
     for out, setting in (("child", "1"), ("inline", "0")):
         monkeypatch.setenv("EGFR_ANNOT_SCAN_PROCESS", setting)
         (tmp_path / out).mkdir()
@@ -160,6 +162,54 @@ def test_scanning_process_gives_byte_identical_outputs(
         assert (tmp_path / "child" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes()
     _, _, rows = read_table(tmp_path / "child" / "x.alterations.tsv")
     assert rows
+
+
+def test_run_starts_the_scanning_child_before_the_pipeline_and_hands_it_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run` starts a large input's scanning child before it imports the pipeline (issue #9);
+    the pipeline uses that child and starts none of its own."""
+    from click.testing import CliRunner
+
+    from egfr_annot.cli import cli
+    from egfr_annot.io import scan_child, vcf
+
+    started: list[object] = []
+    real = scan_child.prestart_scan_process
+
+    def recording(path: str, *, use_index: bool = True) -> object:
+        process = real(path, use_index=use_index)
+        started.append(process)
+        return process
+
+    def second_start(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the pipeline started a second child")
+
+    monkeypatch.setenv("EGFR_ANNOT_SCAN_PROCESS", "1")
+    monkeypatch.setattr(scan_child, "prestart_scan_process", recording)
+    monkeypatch.setattr(vcf, "prestart_scan_process", second_start)
+    vcf_path = str(tmp_path / "unindexed.vcf.gz")  # (an indexed file needs no child)
+    shutil.copy(EXAMPLES / "acquired_resistance.GRCh38.vcf.gz", vcf_path)
+    result = CliRunner().invoke(cli, ["run", vcf_path, "-o", str(tmp_path / "x"), "-q"])
+    assert result.exit_code == 0, result.output
+    (process,) = started
+    assert isinstance(process, scan_child.ScanProcess)
+    assert process.job_sent and process.proc.returncode is not None  # it scanned, and ended
+    _, _, rows = read_table(tmp_path / "x.alterations.tsv")
+    assert rows
+
+    # a run that fails before the pipeline takes the child over still ends it
+    from egfr_annot import pipeline
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no pipeline today")
+
+    monkeypatch.setattr(pipeline, "annotate_input", failing)
+    result = CliRunner().invoke(cli, ["run", vcf_path, "-o", str(tmp_path / "y"), "-q"])
+    assert result.exit_code != 0
+    unused = started[-1]
+    assert isinstance(unused, scan_child.ScanProcess) and unused is not process
+    assert not unused.job_sent and unused.proc.returncode is not None
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash for <(...)")

@@ -60,10 +60,6 @@ def run(
 ) -> None:
     """Annotate INPUT (.vcf, .vcf.gz, .bcf, or - for stdin) and write PREFIX.alterations.tsv and
     PREFIX.summary.tsv (default PREFIX: the input's name without .vcf(.gz), here)."""
-    from egfr_annot import __version__
-    from egfr_annot.pipeline import Resources, annotate_input, default_prefix
-    from egfr_annot.report.writers import DEFAULT_FORMATS, ReportContext, write_outputs
-
     if prefix is not None and out_dir is not None:
         raise UsageError("give either -o/--output-prefix or --out-dir, not both")
     if inputs.count("-") > 1:
@@ -78,6 +74,22 @@ def run(
             raise UsageError(f"{path}: no such file")
         if path != "-" and os.path.isdir(path):
             raise UsageError(f"{path}: is a directory, not a VCF (use `egfr-annot batch DIR`)")
+
+    # A large input's scanning child starts before the pipeline is imported: its own start-up
+    # (Python, numpy: ~0.1 s) then overlaps ours (issue #9). The pipeline adopts it.
+    from egfr_annot.io.scan_child import prestart_scan_process
+
+    early = (
+        prestart_scan_process(inputs[0], use_index=not kwargs.get("no_index"))
+        if len(inputs) == 1
+        else None
+    )
+    if early is not None:  # ended with the command, whatever happens (a no-op once used)
+        click.get_current_context().call_on_close(early.close)
+
+    from egfr_annot import __version__
+    from egfr_annot.pipeline import Resources, annotate_input, default_prefix
+    from egfr_annot.report.writers import DEFAULT_FORMATS, ReportContext, write_outputs
 
     command_line = " ".join(shlex.quote(a) for a in ["egfr-annot", *sys.argv[1:]])
     options = run_options_from_kwargs(kwargs, command_line=command_line)
@@ -97,7 +109,7 @@ def run(
     resources = Resources()
 
     def annotate(path: str) -> list[SampleResult]:
-        results = annotate_input(path, options, resources)
+        results = annotate_input(path, options, resources, scan_process=early)
         if sample_id is None:
             return results
         from egfr_annot.batch import name_results  # batch's imports cost ~25 ms of start-up

@@ -1211,24 +1211,7 @@ def _deep_intron_consequence(
     ``intron_variant`` and its c. only, at a quarter of their cost. Most records of WGS input
     next to the panel exons are such (issue #9); tests/genome/test_deep_intron.py compares
     the two on every such position near every exon of both builds."""
-    model = ix.model
-    so_terms = ("intron_variant",)
-    hgvsc = hgvs_c(m, ix, _NoReference())  # a substitution's c. needs no flanking bases
-    exon, intron = _exon_intron_numbers(m, ix)
-    return Consequence(
-        gene=model.gene,
-        transcript=model.refseq,
-        transcript_ensembl=model.ensembl,
-        strand=model.strand,
-        so_terms=so_terms,
-        hgvsc=hgvsc,
-        hgvsp="",
-        hgvsp_short=hgvsp_short("", so_terms, hgvsc),
-        exon=exon,
-        intron=intron,
-        ref_matches=True,
-        notes=tuple(notes),
-    )
+    return _without_protein(m, ix, ("intron_variant",), ref_matches=True, notes=tuple(notes))
 
 
 def _mismatch(m: MinimalAllele, ix: TranscriptIndex, known: str) -> Consequence:
@@ -1238,12 +1221,25 @@ def _mismatch(m: MinimalAllele, ix: TranscriptIndex, known: str) -> Consequence:
     terms = _splice_terms(m, ix) | _utr_terms(m, ix, loc)
     if loc.within_cds:
         terms.add("coding_sequence_variant")
-    exon, intron = _exon_intron_numbers(m, ix)
     note = (
         f"REF {m.ref} does not match the {model.build} reference {known} at "
         f"{m.chrom}:{m.start}; wrong genome build? No protein change reported"
     )
-    so_terms = sort_terms(terms)
+    return _without_protein(m, ix, sort_terms(terms), ref_matches=False, notes=(note,))
+
+
+def _without_protein(
+    m: MinimalAllele,
+    ix: TranscriptIndex,
+    so_terms: tuple[str, ...],
+    *,
+    ref_matches: bool,
+    notes: tuple[str, ...],
+) -> Consequence:
+    """Location terms, exon/intron numbers and the c. (read without flanking bases: a
+    substitution needs none, and a mismatching REF gets no dup detection); no protein."""
+    model = ix.model
+    exon, intron = _exon_intron_numbers(m, ix)
     return Consequence(
         gene=model.gene,
         transcript=model.refseq,
@@ -1255,8 +1251,8 @@ def _mismatch(m: MinimalAllele, ix: TranscriptIndex, known: str) -> Consequence:
         hgvsp_short="",
         exon=exon,
         intron=intron,
-        ref_matches=False,
-        notes=(note,),
+        ref_matches=ref_matches,
+        notes=notes,
     )
 
 

@@ -81,7 +81,7 @@ def main() -> int:
     import os
 
     # Import first, then wait for the job: a process started before its job is known
-    # (vcf.prestart_scan_process) has its imports done by the time the job arrives.
+    # (scan_child.prestart_scan_process) has its imports done by the time the job arrives.
     import isal.igzip_threaded  # noqa: F401
 
     import egfr_annot.io.vcf_scan  # noqa: F401

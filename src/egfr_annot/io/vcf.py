@@ -81,7 +81,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
@@ -89,6 +88,11 @@ from typing import TYPE_CHECKING, Literal
 from egfr_annot.errors import InputError
 from egfr_annot.io.build_detect import detect_build
 from egfr_annot.io.regions import RegionSet
+
+# (the scanning child's start is decided there; its setting and prestart are re-exported)
+from egfr_annot.io.scan_child import SCAN_PROCESS_ENV as SCAN_PROCESS_ENV
+from egfr_annot.io.scan_child import ScanProcess, scan_process_wanted
+from egfr_annot.io.scan_child import prestart_scan_process as prestart_scan_process
 from egfr_annot.io.vcf_header import VcfHeader
 from egfr_annot.io.vcf_records import (
     EvidenceOnly,
@@ -108,7 +112,7 @@ from egfr_annot.records import Call, ReadCounts
 
 if TYPE_CHECKING:
     from egfr_annot.io.vcf_index import IndexInfo, IndexRead
-    from egfr_annot.io.vcf_scan import ScanProcess, SubprocessScanner
+    from egfr_annot.io.vcf_scan import SubprocessScanner
 
 __all__ = [
     "VariantSource",
@@ -120,12 +124,6 @@ __all__ = [
 ]
 
 ReadMode = Literal["streamed", "indexed", "bcf", "bcf-indexed"]
-# Files at least this large are scanned by a child process (its start-up costs ~0.1 s).
-SUBPROCESS_MIN_COMPRESSED = 16 << 20
-SUBPROCESS_MIN_PLAIN = 128 << 20
-SCAN_PROCESS_ENV = "EGFR_ANNOT_SCAN_PROCESS"
-
-
 def open_variants(
     path: str | os.PathLike[str],
     *,
@@ -164,73 +162,6 @@ def open_variants(
         if scan_process is not None:
             scan_process.close()
         raise
-
-
-def scan_process_wanted(path: str, *, compressed: bool) -> bool:
-    """Scan in a child process for large files (decompression + scanning then overlap with
-    parsing here), except inside a multiprocessing worker (batch mode).
-    ``EGFR_ANNOT_SCAN_PROCESS=0``/``1`` forces it off/on."""
-    setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
-    if setting in ("0", "no", "off", "false") or path == "-":
-        return False
-    if os.name != "posix" or not sys.executable:
-        return False  # the child inherits its output file descriptor (POSIX only)
-    import stat
-
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    if not stat.S_ISREG(info.st_mode):
-        return False  # a pipe (<(zcat ...)): the child could not reopen it
-    if setting in ("1", "yes", "on", "true"):
-        return True
-    if info.st_size < (SUBPROCESS_MIN_COMPRESSED if compressed else SUBPROCESS_MIN_PLAIN):
-        return False  # (decided before importing multiprocessing: ~5 ms of a small file's run)
-    import multiprocessing
-
-    # a batch worker: the pool already uses the cores
-    return multiprocessing.parent_process() is None
-
-
-def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = True
-                          ) -> ScanProcess | None:
-    """Start the scanning child for ``path`` now, when the file will be streamed by one (large,
-    VCF text, no index to query), so that its start-up (~0.1 s: Python, numpy) overlaps the
-    caller's own loading. Pass it to :func:`open_variants`, which ends it if it is not needed.
-    Any doubt (unreadable file, BCF, an index next to it): None, and the source starts its
-    child itself when it needs one."""
-    import stat
-    import zlib
-
-    path = os.fspath(path)
-    if path == "-":
-        return None
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None  # a pipe (<(zcat ...)): reading its start here would take it away
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError:
-        return None
-    compressed = head[:2] == b"\x1f\x8b"
-    if compressed:
-        try:
-            text = zlib.decompressobj(31).decompress(head, 4)
-        except zlib.error:
-            return None
-        if use_index:
-            from egfr_annot.io.vcf_index import find_index
-
-            if find_index(path) is not None:
-                return None
-    else:
-        text = head
-    if not text.startswith(b"##") or not scan_process_wanted(path, compressed=compressed):
-        return None  # BCF, or not a VCF at all: the source reports it
-    from egfr_annot.io.vcf_scan import ScanProcess
-
-    return ScanProcess()
 
 
 def prestart_index_read(path: str | os.PathLike[str], *, use_index: bool = True

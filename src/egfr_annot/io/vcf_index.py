@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from egfr_annot.io.regions import RegionSet
+from egfr_annot.io.scan_child import find_index as find_index  # (re-exported)
 
 _TBI_PSEUDO_BIN = 37450
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
@@ -44,14 +45,6 @@ class IndexInfo:
     # .tbi only, per reference: the smallest virtual offset of the records overlapping each
     # 16 kb window (the "linear index"), where a region query starts reading
     linear: tuple[array[int], ...] = ()
-
-
-def find_index(path: str) -> str | None:
-    for suffix in (".tbi", ".csi"):
-        candidate = path + suffix
-        if os.path.isfile(candidate):
-            return candidate
-    return None
 
 
 def index_is_stale(path: str, index: str) -> bool:

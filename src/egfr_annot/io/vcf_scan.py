@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Final
 
 from egfr_annot.errors import InputError
 from egfr_annot.io.regions import RegionSet
+from egfr_annot.io.scan_child import ScanProcess as ScanProcess  # (re-exported)
 from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, read_into
 
 if TYPE_CHECKING:
-    import subprocess
-    from typing import IO
 
     from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
@@ -275,82 +274,6 @@ class LineScanner:
 
 def _strip_cr(line: bytes) -> bytes:
     return line[:-1] if line.endswith(b"\r") else line
-
-
-class ScanProcess:
-    """A child Python process (``egfr_annot.io._scan_worker``) that scans a file for a
-    :class:`SubprocessScanner`. It can be started before its job is known (see
-    ``vcf.prestart_scan_process``): the child imports what it needs (numpy, isal) and then waits
-    for the job on its standard input, so its ~0.1 s start-up overlaps this process's own."""
-
-    def __init__(self) -> None:
-        import os
-        import subprocess
-        import sys
-        import tempfile
-
-        import egfr_annot
-
-        package_root = os.path.dirname(os.path.dirname(os.path.abspath(egfr_annot.__file__)))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (package_root, env.get("PYTHONPATH", "")) if p
-        )
-        # numpy's OpenBLAS starts a thread pool on import that spins for ~50 ms of CPU, taken
-        # from this process's own start-up; the child does no linear algebra.
-        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
-        # The child writes its messages to an unlinked temporary file that this process reads
-        # behind it: neither side ever waits for the other (panel lines come in bursts in a
-        # sorted file, and a pipe would make the child wait while the parser catches up).
-        fd, tmp = tempfile.mkstemp(prefix="egfr-annot-scan-")
-        self.read_fd: int | None = os.open(tmp, os.O_RDONLY)
-        os.unlink(tmp)
-        self.out_fd = fd
-        self.errors: IO[bytes] | None = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
-        self.job_sent = False
-        try:
-            self.proc: subprocess.Popen[bytes] = subprocess.Popen(
-                [sys.executable, "-m", "egfr_annot.io._scan_worker"],
-                stdin=subprocess.PIPE,
-                stderr=self.errors,
-                env=env,
-                pass_fds=(fd,),
-            )
-        except BaseException:
-            self.close()
-            raise
-        finally:
-            os.close(fd)
-
-    def send(self, job: dict[str, object]) -> None:
-        """Give the child its job (once); it starts reading the file at once."""
-        import json
-
-        if self.job_sent:
-            raise RuntimeError("a scanning process takes one job")
-        self.job_sent = True
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(dict(job, out_fd=self.out_fd)).encode("utf-8"))
-        self.proc.stdin.close()
-
-    def close(self) -> None:
-        """End the child if it is still running (one that never got a job sees its standard
-        input close and exits) and release its files."""
-        import os
-
-        if self.read_fd is not None:
-            os.close(self.read_fd)
-            self.read_fd = None
-        proc = getattr(self, "proc", None)
-        if proc is not None:
-            if proc.stdin is not None and not proc.stdin.closed:
-                proc.stdin.close()
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-        if self.errors is not None:
-            self.errors.close()
-            self.errors = None
 
 
 class SubprocessScanner:

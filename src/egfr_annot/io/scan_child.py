@@ -1,0 +1,158 @@
+"""The scanning child process of large streamed files, and whether and when to start it (issue
+#9). Only standard-library imports: ``egfr-annot run`` starts the child before it imports the
+pipeline, so that the child's own start-up (Python, numpy: ~0.1 s) overlaps as much of this
+process's as it can."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO
+
+# Files at least this large are scanned by a child process (its start-up costs ~0.1 s).
+SUBPROCESS_MIN_COMPRESSED = 16 << 20
+SUBPROCESS_MIN_PLAIN = 128 << 20
+SCAN_PROCESS_ENV = "EGFR_ANNOT_SCAN_PROCESS"
+
+
+def scan_process_wanted(path: str, *, compressed: bool) -> bool:
+    """Scan in a child process for large files (decompression + scanning then overlap with
+    parsing here), except inside a multiprocessing worker (batch mode).
+    ``EGFR_ANNOT_SCAN_PROCESS=0``/``1`` forces it off/on."""
+    setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
+    if setting in ("0", "no", "off", "false") or path == "-":
+        return False
+    if os.name != "posix" or not sys.executable:
+        return False  # the child inherits its output file descriptor (POSIX only)
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False  # a pipe (<(zcat ...)): the child could not reopen it
+    if setting in ("1", "yes", "on", "true"):
+        return True
+    if info.st_size < (SUBPROCESS_MIN_COMPRESSED if compressed else SUBPROCESS_MIN_PLAIN):
+        return False  # (decided before importing multiprocessing: ~5 ms of a small file's run)
+    import multiprocessing
+
+    # a batch worker: the pool already uses the cores
+    return multiprocessing.parent_process() is None
+
+
+def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = True
+                          ) -> ScanProcess | None:
+    """Start the scanning child for ``path`` now, when the file will be streamed by one (large,
+    VCF text, no index to query), so that its start-up (~0.1 s: Python, numpy) overlaps the
+    caller's own loading. Pass it to ``vcf.open_variants``, which ends it if it is not needed.
+    Any doubt (unreadable file, BCF, an index next to it): None, and the source starts its
+    child itself when it needs one."""
+    import stat
+    import zlib
+
+    path = os.fspath(path)
+    if path == "-":
+        return None
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a pipe (<(zcat ...)): reading its start here would take it away
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return None
+    compressed = head[:2] == b"\x1f\x8b"
+    if compressed:
+        try:
+            text = zlib.decompressobj(31).decompress(head, 4)
+        except zlib.error:
+            return None
+        if use_index and find_index(path) is not None:
+            return None
+    else:
+        text = head
+    if not text.startswith(b"##") or not scan_process_wanted(path, compressed=compressed):
+        return None  # BCF, or not a VCF at all: the source reports it
+    return ScanProcess()
+
+
+class ScanProcess:
+    """A child Python process (``egfr_annot.io._scan_worker``) that scans a file for a
+    ``vcf_scan.SubprocessScanner``. It can be started before its job is known (see
+    :func:`prestart_scan_process`): the child imports what it needs (numpy, isal) and then waits
+    for the job on its standard input, so its ~0.1 s start-up overlaps this process's own."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import tempfile
+
+        import egfr_annot
+
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(egfr_annot.__file__)))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, env.get("PYTHONPATH", "")) if p
+        )
+        # numpy's OpenBLAS starts a thread pool on import that spins for ~50 ms of CPU, taken
+        # from this process's own start-up; the child does no linear algebra.
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
+        # The child writes its messages to an unlinked temporary file that this process reads
+        # behind it: neither side ever waits for the other (panel lines come in bursts in a
+        # sorted file, and a pipe would make the child wait while the parser catches up).
+        fd, tmp = tempfile.mkstemp(prefix="egfr-annot-scan-")
+        self.read_fd: int | None = os.open(tmp, os.O_RDONLY)
+        os.unlink(tmp)
+        self.out_fd = fd
+        self.errors: IO[bytes] | None = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
+        self.job_sent = False
+        try:
+            self.proc: subprocess.Popen[bytes] = subprocess.Popen(
+                [sys.executable, "-m", "egfr_annot.io._scan_worker"],
+                stdin=subprocess.PIPE,
+                stderr=self.errors,
+                env=env,
+                pass_fds=(fd,),
+            )
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            os.close(fd)
+
+    def send(self, job: dict[str, object]) -> None:
+        """Give the child its job (once); it starts reading the file at once."""
+        import json
+
+        if self.job_sent:
+            raise RuntimeError("a scanning process takes one job")
+        self.job_sent = True
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(dict(job, out_fd=self.out_fd)).encode("utf-8"))
+        self.proc.stdin.close()
+
+    def close(self) -> None:
+        """End the child if it is still running (one that never got a job sees its standard
+        input close and exits) and release its files."""
+        if self.read_fd is not None:
+            os.close(self.read_fd)
+            self.read_fd = None
+        proc = getattr(self, "proc", None)
+        if proc is not None:
+            if proc.stdin is not None and not proc.stdin.closed:
+                proc.stdin.close()
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
+
+
+def find_index(path: str) -> str | None:
+    """The ``.tbi`` or ``.csi`` next to ``path``, if there is one."""
+    for suffix in (".tbi", ".csi"):
+        candidate = path + suffix
+        if os.path.isfile(candidate):
+            return candidate
+    return None
