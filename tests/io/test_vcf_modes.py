@@ -280,9 +280,16 @@ def test_scanning_child_starts_no_blas_thread_pool() -> None:
     which does no linear algebra, is started with one BLAS thread."""
     from egfr_annot.io.vcf_scan import ScanProcess
 
+    import time
+
     child = ScanProcess()
     try:
-        environ = Path(f"/proc/{child.proc.pid}/environ").read_bytes().split(b"\0")
+        environ: list[bytes] = []
+        for _ in range(200):  # (empty while the child is still being exec'd)
+            environ = Path(f"/proc/{child.proc.pid}/environ").read_bytes().split(b"\0")
+            if any(item.startswith(b"PYTHONPATH=") for item in environ):
+                break
+            time.sleep(0.01)
         assert b"OPENBLAS_NUM_THREADS=1" in environ and b"OMP_NUM_THREADS=1" in environ
     finally:
         child.close()

@@ -1125,6 +1125,9 @@ def annotate_on_transcript(
             return _mismatch(m, ix, known)
     if _deep_in_intron(m, ix):
         return _deep_intron_consequence(m, ix, notes)
+    utr = _deep_in_utr(m, ix)
+    if utr is not None:
+        return _without_protein(m, ix, (utr,), ref_matches=True, notes=tuple(notes))
     loc = _locate(m, ix)
     terms = _splice_terms(m, ix)
     cd = _codons(m, ix, loc)
@@ -1190,18 +1193,38 @@ def annotate_on_transcript(
     )
 
 
-# A base more than this far inside an intron is beyond every splice-site, splice-region,
-# donor-region and polypyrimidine-tract window of _splice_terms (the widest reaches 17 bases).
-_DEEP_INTRON = 20
+# A base this far inside an intron is beyond every splice-site, splice-region, donor-region
+# and polypyrimidine-tract window of _splice_terms (the widest reaches 17 bases); this far
+# inside a UTR exon, from its ends and the CDS, beyond every splice-region, start and stop term.
+_DEEP = 20
 
 
 def _deep_in_intron(m: MinimalAllele, ix: TranscriptIndex) -> bool:
-    """A single-base change (A/C/G/T) at least ``_DEEP_INTRON`` bases inside an intron."""
+    """A single-base change (A/C/G/T) at least ``_DEEP`` bases inside an intron."""
     if len(m.ref) != 1 or len(m.alt) != 1 or m.ref not in "ACGT" or m.alt not in "ACGT":
         return False
     intron = ix.intron_at(m.start)
     return (intron is not None
-            and intron.g_start + _DEEP_INTRON <= m.start <= intron.g_end - _DEEP_INTRON)
+            and intron.g_start + _DEEP <= m.start <= intron.g_end - _DEEP)
+
+
+def _deep_in_utr(m: MinimalAllele, ix: TranscriptIndex) -> str | None:
+    """``5_prime_UTR_variant``/``3_prime_UTR_variant`` for a single-base change (A/C/G/T) in
+    an exon, at least ``_DEEP`` bases from both ends of the exon and from the CDS (no
+    splice-region, start or stop term can reach it); else None. The full steps give it that term
+    and its c. only (tests/genome/test_deep_intron.py); most of a WGS file's annotated records
+    in the panel exons are 3' UTR changes (issue #9)."""
+    if len(m.ref) != 1 or len(m.alt) != 1 or m.ref not in "ACGT" or m.alt not in "ACGT":
+        return None
+    pos = m.start
+    exon = ix.exon_at(pos)
+    if exon is None or not (exon.g_start + _DEEP <= pos <= exon.g_end - _DEEP):
+        return None
+    if pos <= ix.cds_g_start - _DEEP:
+        return "5_prime_UTR_variant" if ix.plus else "3_prime_UTR_variant"
+    if pos >= ix.cds_g_end + _DEEP:
+        return "3_prime_UTR_variant" if ix.plus else "5_prime_UTR_variant"
+    return None
 
 
 def _deep_intron_consequence(
