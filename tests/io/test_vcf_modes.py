@@ -278,9 +278,9 @@ def test_fixture_directory_files_all_read() -> None:
 def test_scanning_child_starts_no_blas_thread_pool() -> None:
     """numpy's OpenBLAS thread pool spins for ~50 ms of CPU at import: the scanning child,
     which does no linear algebra, is started with one BLAS thread."""
-    from egfr_annot.io.vcf_scan import ScanProcess
-
     import time
+
+    from egfr_annot.io.vcf_scan import ScanProcess
 
     child = ScanProcess()
     try:
