@@ -1123,11 +1123,12 @@ def annotate_on_transcript(
             notes.append(f"reference not known at {m.chrom}:{m.start}; REF not checked")
         elif known != m.ref:
             return _mismatch(m, ix, known)
-    if _deep_in_intron(m, ix):
-        return _deep_intron_consequence(m, ix, notes)
-    utr = _deep_in_utr(m, ix)
-    if utr is not None:
-        return _without_protein(m, ix, (utr,), ref_matches=True, notes=tuple(notes))
+    # Most records of WGS input next to the panel exons: a base change deep in an intron or a
+    # UTR gets its one term and its c. at a quarter of the cost of the steps below, with the
+    # same result (issue #9; tests/genome/test_deep_intron.py compares the two).
+    deep = "intron_variant" if _deep_in_intron(m, ix) else _deep_in_utr(m, ix)
+    if deep is not None:
+        return _without_protein(m, ix, (deep,), ref_matches=True, notes=tuple(notes))
     loc = _locate(m, ix)
     terms = _splice_terms(m, ix)
     cd = _codons(m, ix, loc)
@@ -1199,9 +1200,14 @@ def annotate_on_transcript(
 _DEEP = 20
 
 
+def _base_change(m: MinimalAllele) -> bool:
+    """A single-base change, A/C/G/T to A/C/G/T (the only kind the short paths take)."""
+    return len(m.ref) == 1 and len(m.alt) == 1 and m.ref in "ACGT" and m.alt in "ACGT"
+
+
 def _deep_in_intron(m: MinimalAllele, ix: TranscriptIndex) -> bool:
     """A single-base change (A/C/G/T) at least ``_DEEP`` bases inside an intron."""
-    if len(m.ref) != 1 or len(m.alt) != 1 or m.ref not in "ACGT" or m.alt not in "ACGT":
+    if not _base_change(m):
         return False
     intron = ix.intron_at(m.start)
     return (intron is not None
@@ -1214,7 +1220,7 @@ def _deep_in_utr(m: MinimalAllele, ix: TranscriptIndex) -> str | None:
     splice-region, start or stop term can reach it); else None. The full steps give it that term
     and its c. only (tests/genome/test_deep_intron.py); most of a WGS file's annotated records
     in the panel exons are 3' UTR changes (issue #9)."""
-    if len(m.ref) != 1 or len(m.alt) != 1 or m.ref not in "ACGT" or m.alt not in "ACGT":
+    if not _base_change(m):
         return None
     pos = m.start
     exon = ix.exon_at(pos)
@@ -1225,16 +1231,6 @@ def _deep_in_utr(m: MinimalAllele, ix: TranscriptIndex) -> str | None:
     if pos >= ix.cds_g_end + _DEEP:
         return "3_prime_UTR_variant" if ix.plus else "5_prime_UTR_variant"
     return None
-
-
-def _deep_intron_consequence(
-    m: MinimalAllele, ix: TranscriptIndex, notes: list[str]
-) -> Consequence:
-    """What the full steps of :func:`annotate_on_transcript` give a deep intronic base change:
-    ``intron_variant`` and its c. only, at a quarter of their cost. Most records of WGS input
-    next to the panel exons are such (issue #9); tests/genome/test_deep_intron.py compares
-    the two on every such position near every exon of both builds."""
-    return _without_protein(m, ix, ("intron_variant",), ref_matches=True, notes=tuple(notes))
 
 
 def _mismatch(m: MinimalAllele, ix: TranscriptIndex, known: str) -> Consequence:

@@ -184,17 +184,8 @@ class RegionSet:
 
     def label_at(self, contig: str, pos: int) -> str | None:
         """The first of :meth:`labels_at`, or None when ``pos`` is in no region (one lookup for
-        both :meth:`contains` and the gene name; called once per record of WGS input)."""
-        chrom = self.canonical(contig)
-        if chrom is None or chrom not in self._labels:
-            return None
-        intervals = self._labels[chrom]
-        starts = self._label_starts[chrom]
-        first = bisect.bisect_left(starts, pos - self._longest[chrom] + 1)
-        for i in range(first, bisect.bisect_right(starts, pos)):
-            if intervals[i].end >= pos:
-                return intervals[i].label
-        return None
+        both :meth:`contains` and the gene name)."""
+        return next((iv.label for iv in self._holding(contig, pos)), None)
 
     def _holding(self, contig: str, pos: int) -> Iterator[Interval]:
         chrom = self.canonical(contig)

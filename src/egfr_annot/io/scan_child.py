@@ -19,8 +19,8 @@ def scan_process_wanted(path: str, *, compressed: bool) -> bool:
     """Scan in a child process for large files (decompression + scanning then overlap with
     parsing here), except inside a multiprocessing worker (batch mode).
     ``EGFR_ANNOT_SCAN_PROCESS=0``/``1`` forces it off/on."""
-    setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
-    if setting in ("0", "no", "off", "false") or path == "-":
+    setting = _setting()
+    if setting == "off" or path == "-":
         return False
     if os.name != "posix" or not sys.executable:
         return False  # the child inherits its output file descriptor (POSIX only)
@@ -32,7 +32,7 @@ def scan_process_wanted(path: str, *, compressed: bool) -> bool:
         return False
     if not stat.S_ISREG(info.st_mode):
         return False  # a pipe (<(zcat ...)): the child could not reopen it
-    if setting in ("1", "yes", "on", "true"):
+    if setting == "on":
         return True
     if info.st_size < (SUBPROCESS_MIN_COMPRESSED if compressed else SUBPROCESS_MIN_PLAIN):
         return False  # (decided before importing multiprocessing: ~5 ms of a small file's run)
@@ -40,6 +40,14 @@ def scan_process_wanted(path: str, *, compressed: bool) -> bool:
 
     # a batch worker: the pool already uses the cores
     return multiprocessing.parent_process() is None
+
+
+def _setting() -> str:
+    """``EGFR_ANNOT_SCAN_PROCESS``: "on", "off" or "auto"."""
+    setting = os.environ.get(SCAN_PROCESS_ENV, "auto").strip().lower()
+    if setting in ("0", "no", "off", "false"):
+        return "off"
+    return "on" if setting in ("1", "yes", "on", "true") else "auto"
 
 
 def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = True
@@ -56,8 +64,11 @@ def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = Tru
     if path == "-":
         return None
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
             return None  # a pipe (<(zcat ...)): reading its start here would take it away
+        if info.st_size < SUBPROCESS_MIN_COMPRESSED and _setting() != "on":
+            return None  # too small for a child in any case (`run` and the pipeline both ask)
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
     except OSError:

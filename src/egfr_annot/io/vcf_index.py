@@ -449,7 +449,7 @@ def _region_lines(
     skip = len(prefix)
 
     def position(line: bytes) -> int:
-        return int(line[skip: line.index(b"\t", skip)])
+        return _pos_after(line, skip)
 
     first_inside = bisect.bisect_left(lines, start, key=position)
     # Of the lines before the region, only those whose REF is long enough (no line is shorter
@@ -472,10 +472,12 @@ def _region_lines(
 def _starts_by(line: bytes, prefix: bytes, end: int) -> bool:
     """Is ``line`` a record of this contig (``prefix`` = CHROM + TAB) starting at or before
     ``end``? (Records are sorted: those of the next contig come after all of this one's.)"""
-    if not line.startswith(prefix):
-        return False
-    skip = len(prefix)
-    return int(line[skip: line.index(b"\t", skip)]) <= end
+    return line.startswith(prefix) and _pos_after(line, len(prefix)) <= end
+
+
+def _pos_after(line: bytes, skip: int) -> int:
+    """POS of a record line whose CHROM and its tab take the first ``skip`` bytes."""
+    return int(line[skip: line.index(b"\t", skip)])
 
 
 def _past_region(buf: bytes, prefix: bytes, end: int) -> bool:

@@ -365,14 +365,24 @@ class RecordParser:
         tally.calls_in_panel += len(calls)
         return calls
 
+    def fast_plan_for(self, fmt: str, keys: list[str]) -> _FastPlan | None:
+        """The GT/AD/AF/DP plan of a FORMAT column (``keys``: its keys), cached per column."""
+        cache = self._fast_plans
+        if fmt in cache:
+            return cache[fmt]
+        plan = _make_fast_plan(keys, self.header.format)
+        if len(cache) < 4096:
+            cache[fmt] = plan
+        return plan
+
     def _filtered_evidence_only(self, fields: list[str]) -> bool:
-        """A record that failed the caller's filters (FILTER neither PASS nor '.') where only
-        tumour-DNA evidence can come from (``evidence_only``: far from every panel transcript
-        and genomic rule), with plain A/C/G/T/N alleles: it can be neither evidence (that needs
-        a passing call) nor a finding, so it is counted and not parsed (~40 % of a WGS file's
-        records in the tumour-evidence genes, issue #9). Symbolic records (copy-number input)
-        and malformed ones are parsed as usual."""
-        if fields[6] in _PASSING or not _PLAIN_ALTS.fullmatch(fields[4]):
+        """For a record that failed the caller's filters (:meth:`parse` checks FILTER first, on
+        its hot path): does only tumour-DNA evidence come from where it lies (``evidence_only``:
+        far from every panel transcript and genomic rule), with plain A/C/G/T/N alleles? Then it
+        can be neither evidence (that needs a passing call) nor a finding, so it is counted and
+        not parsed (~40 % of a WGS file's records in the tumour-evidence genes, issue #9).
+        Symbolic records (copy-number input) and malformed ones are parsed as usual."""
+        if not _PLAIN_ALTS.fullmatch(fields[4]):
             return False
         chrom, pos_text, ref = fields[0], fields[1], fields[3]
         if not (chrom and " " not in chrom and pos_text.isdigit() and pos_text.isascii()
@@ -403,8 +413,7 @@ class RecordParser:
             plan = self._common_plans[fmt]
         except KeyError:
             keys = fmt.split(":")
-            plan = (_make_fast_plan(keys, self.header.format)
-                    if self._format_keys.issuperset(keys) else None)
+            plan = self.fast_plan_for(fmt, keys) if self._format_keys.issuperset(keys) else None
             if len(self._common_plans) < 4096:
                 self._common_plans[fmt] = plan
         if plan is None:
@@ -687,14 +696,7 @@ class _Samples:
         """Column indexes for the common GT/AD/AF/DP layout (see :func:`_fast_af_ad_dp`)."""
         if not self.present:
             return None
-        fmt = self.fields[8]
-        cache = self.parser._fast_plans
-        if fmt in cache:
-            return cache[fmt]
-        plan = _make_fast_plan(self.keys, self.parser.header.format)
-        if len(cache) < 4096:
-            cache[fmt] = plan
-        return plan
+        return self.parser.fast_plan_for(self.fields[8], self.keys)
 
     def get(self, idx: int) -> dict[str, str]:
         """FORMAT key -> raw value for sample ``idx`` ({} when the column is empty or '.')."""
