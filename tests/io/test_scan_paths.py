@@ -134,12 +134,27 @@ def _long_pos(body: str) -> str:
     return "\n".join(lines)
 
 
+def _pos_digits(digits: int) -> object:
+    def spoil(body: str) -> str:
+        lines = body.split("\n")
+        fields = lines[7].split("\t")
+        lines[7] = "\t".join([fields[0], "1" * digits, *fields[2:]])
+        return "\n".join(lines)
+
+    return spoil
+
+
 @pytest.mark.parametrize(
     ("spoil", "handed_back"),
     [
+        # a CHROM beyond 16 bytes: neither numpy path reads it
         (lambda body: body.replace("chr7\t", "NC_000007.14_alt_scaffold_x\t", 3), True),
-        (_long_pos, True),
-        (_move_a_tab, True),  # each line's tabs are checked, not only the block's total
+        # 8-16 bytes: every tab of the block is found instead of reading words
+        (lambda body: body.replace("chr7\t", "NC_000007.14\t"), False),
+        (_pos_digits(11), False),  # POS of up to 15 digits are read
+        (_pos_digits(16), True),
+        # the selection needs CHROM and POS only; the parser checks a panel line's columns
+        (_move_a_tab, False),
     ],
 )
 def test_numpy_selection_hands_odd_blocks_to_the_exact_path(
@@ -155,6 +170,7 @@ def test_numpy_selection_hands_odd_blocks_to_the_exact_path(
     assert decided == [not handed_back]
     exact, n_exact = _scan(path, use_numpy=False)
     assert fast == exact and n_fast == n_exact == 30_000
+    assert len(fast) > 100
 
 
 def test_numpy_path_bad_pos_is_the_same_one_line_error(tmp_path: Path) -> None:
@@ -178,12 +194,19 @@ def test_numpy_selection_maps_contig_spellings_and_unsorted_runs(tmp_path: Path)
     data = b"\n" + b"".join(f"{c}\t{p}\t.\tA\tG\t.\tPASS\t.\tAD\t9,1\n".encode()
                             for c, p in rows)
     arr = np.frombuffer(data, dtype=np.uint8)
-    selected = selector.select(data, arr, np.flatnonzero(arr == 10), np.flatnonzero(arr == 9))
+    selected = selector.select(data, arr, np.flatnonzero(arr == 10))
     assert selected is not None
     offsets, numbers = selected
     picked = [data[o + 1:data.index(b"\t", o + 1)].decode() for o in offsets]
     assert picked == ["chr7", "7", "NC_000007.14", "chr12"]
     assert numbers == [0, 1, 2, 3]
+    # without the 12-byte name every CHROM fits a word: the same answer from the word path
+    short = data.replace(b"NC_000007.14\t", b"chr7\t")
+    arr = np.frombuffer(short, dtype=np.uint8)
+    found = selector._short_names(short, arr, np.flatnonzero(arr == 10))
+    assert found is not None
+    again = selector.select(short, arr, np.flatnonzero(arr == 10))
+    assert again is not None and again[1] == numbers
 
 
 @pytest.mark.parametrize("bad", [None, "1x", "x1", "12e5", "-5", "99999999:9", "7 "])
@@ -206,6 +229,74 @@ def test_numpy_positions_are_the_digits_of_every_pos(bad: str | None) -> None:
         assert pos is not None and pos.tolist() == [int(t) for t in texts]
     else:
         assert pos is None
+
+
+BAD_POS = ["1x", "x1", "1\xb52", "12e5", "-5", "99999999:9", "7 ", "1/2", "123456789012\x80",
+           "\xff9", "00000000000000/", "9" * 16]
+
+
+@pytest.mark.parametrize("bad", [None, *BAD_POS])
+@pytest.mark.parametrize("chrom", ["7", "chr7", "chrUn_x"])  # CHROM of 1, 4 and 7 bytes
+def test_word_positions_are_the_digits_of_every_pos(bad: str | None, chrom: str) -> None:
+    # POS of every length 1-15 (8 bytes at a time, in one word or two), the first line of the
+    # block included (its digits can start less than 8 bytes into the block); one POS that is
+    # not a plain number anywhere -> None (the exact path names the line)
+    np = pytest.importorskip("numpy")
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+    rng = random.Random(11)
+    texts = ["5", "12", str(10 ** 14 + 7)]
+    texts += [str(rng.randrange(10 ** (d - 1), 10 ** d)) for d in range(1, 16) for _ in range(40)]
+    if bad is not None:
+        texts.insert(rng.randrange(len(texts)), bad)
+    data = b"\n" + b"".join(f"{chrom}\t{t}\t.\tA\tG\t.\tPASS\t.\n".encode("latin-1")
+                            for t in texts)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    selector = PanelLineSelector(np, REGIONS, 7)
+    found = selector._short_names(data, arr, np.flatnonzero(arr == 10))
+    if bad is None:
+        assert found is not None
+        contig, pos = found
+        assert pos.tolist() == [int(t) for t in texts]
+        assert set(contig.tolist()) == {0 if chrom == "chrUn_x" else 2}  # "7": second contig
+    else:
+        assert found is None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("\t5\t.\tA\tG\t.\tPASS\t.\n", "empty CHROM"),
+        ("chr7_random\t5\t.\tA\tG\t.\tPASS\t.\n", "CHROM of 11 bytes"),
+        ("7\t\t.\tA\tG\t.\tPASS\t.\n", "empty POS"),
+        ("7\n5\t6\tA\tG\t.\tPASS\t.\t\n", "a newline inside the first columns"),
+        ("7\t5\t.\n", "a last line too short to read words from"),
+    ],
+)
+def test_word_path_leaves_irregular_lines_to_others(text: str, why: str) -> None:
+    np = pytest.importorskip("numpy")
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+    good = "".join(f"7\t{1_000_000 + i}\t.\tA\tG\t.\tPASS\t.\n" for i in range(50))
+    last = "last line" in why
+    data = ("\n" + good + text + ("" if last else good)).encode()
+    arr = np.frombuffer(data, dtype=np.uint8)
+    selector = PanelLineSelector(np, REGIONS, 7)
+    assert selector._short_names(data, arr, np.flatnonzero(arr == 10)) is None, why
+
+
+def test_word_path_names_differ_by_length_too() -> None:
+    # "7" and "7<NUL>" fill their words alike; the name's length keeps them apart
+    np = pytest.importorskip("numpy")
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+
+    rows = [("7", 1_000_100), ("7\x00", 1_000_101), ("7", 1_000_102)]
+    data = b"\n" + b"".join(f"{c}\t{p}\t.\tA\tG\t.\tPASS\t.\n".encode() for c, p in rows)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    selector = PanelLineSelector(np, REGIONS, 7)
+    assert selector._short_names(data, arr, np.flatnonzero(arr == 10)) is not None
+    selected = selector.select(data, arr, np.flatnonzero(arr == 10))
+    assert selected is not None and selected[1] == [0, 2]
 
 
 @pytest.mark.parametrize("block", [7, 4096, 100_000])

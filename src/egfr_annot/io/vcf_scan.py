@@ -4,11 +4,13 @@ Speed (issue #9): a record outside the panel costs no Python work of its own. Ea
 ~4 MiB (whole lines) is handled with a few C-level passes:
 
 1. ``count(b"\\n")`` counts the records exactly;
-2. ``count(b"\\t")`` checks the column count of every line at once (a mismatch sends that
-   block to a line-by-line check that names the bad line, and tolerates blank lines);
+2. ``count(b"\\t")`` checks the column count of the block's lines at once, by their total (a
+   mismatch sends that block to a line-by-line check that names the bad line, and tolerates
+   blank lines); the parser checks each panel line's own columns;
 3. one regex (built by :meth:`RegionSet.line_regex`) finds the lines whose CHROM and POS fall
    in a panel region - only those lines are decoded and parsed - and, in the same pass, any
-   line with an empty CHROM or a non-numeric POS (fatal);
+   line with an empty CHROM or a non-numeric POS (fatal). The scanning subprocess of large
+   files decides with numpy instead (``vcf_scan_numpy``), and hands irregular blocks here;
 4. only when the header declares INFO/END or INFO/SVLEN and the block contains them, a second
    regex finds records on panel contigs that start before a region but reach into it
    (gVCF blocks, CNV segments). An undeclared END is not looked for outside the regions.
@@ -167,15 +169,14 @@ class LineScanner:
             np = self._np
             arr = np.frombuffer(data, dtype=np.uint8, count=end)
             newlines = np.flatnonzero(arr == 10)
-            tabs = np.flatnonzero(arr == 9)
             n_lines = len(newlines) - 1
-            n_tabs = len(tabs)
+            n_tabs = int(np.count_nonzero(arr == 9))
             if self.regions is not None and n_tabs == n_lines * self.tabs_per_line:
                 if self._selector is None:
                     from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
                     self._selector = PanelLineSelector(np, self.regions, self.tabs_per_line)
-                fast = self._selector.select(data, arr, newlines, tabs)
+                fast = self._selector.select(data, arr, newlines)
         else:
             n_lines = data.count(b"\n", 0, end) - 1
             n_tabs = data.count(b"\t", 0, end)

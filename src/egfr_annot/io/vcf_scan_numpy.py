@@ -1,16 +1,21 @@
 """Vectorised panel-line selection for large VCF blocks (issue #9).
 
 The scanning subprocess spends most of its time deciding, for millions of lines, whether CHROM
-and POS fall in a panel region. With numpy that decision is a few array passes per 4 MiB block
-(~0.15 us per line, half the regex's cost): newline and tab positions, CHROM runs (files are
-sorted, so a block holds a handful of contigs; each run's name is decoded once), POS digits
-gathered right to left, and one ``searchsorted`` against the merged regions.
+and POS fall in a panel region. With numpy that decision is a few array operations per 4 MiB
+block. The caller finds the newlines and checks that the block holds as many tabs as its lines
+need (as the line-by-line path does). Then, when every CHROM has 1-7 bytes (``chr1``..``chrX``,
+``1``..``X``), three 8-byte words per line are read: at its start (CHROM, up to its first tab)
+and after that tab (POS, up to 15 digits, turned into numbers eight digits at a time). No other
+pass over the block's bytes is needed. Otherwise (RefSeq accessions, alt contigs) every tab of
+the block is found and CHROM (up to 16 bytes) and POS (up to 10 digits) are read from between
+them. Files are sorted, so a block holds a handful of contigs: each run's name is decoded once.
+One ``searchsorted`` against the merged regions decides.
 
 :meth:`PanelLineSelector.select` returns ``None`` whenever the block is not plainly regular
-(a line with the wrong column count, an empty CHROM, a POS that is not a plain number, very long
-contig names, an unsorted file with many contig changes): the caller then takes the exact
-line-by-line and regex path, which also raises the one-line error for bad input. So this module
-only ever speeds up what the slower path would have decided the same way.
+(an empty CHROM, a POS that is not a plain number, very long contig names, an unsorted file
+with many contig changes): the caller then takes the exact line-by-line and regex path, which
+also raises the one-line error for bad input. So this module only ever speeds up what the
+slower path would have decided the same way.
 """
 
 from __future__ import annotations
@@ -44,17 +49,96 @@ class PanelLineSelector:
         self._starts = np.array([s for s, _ in keys], dtype=np.int64)
         self._ends = np.array([e for _, e in keys], dtype=np.int64)
         self._ids_by_name: dict[bytes, int] = {}
+        # masks[j]: the low j bytes of a little-endian word (the first j characters)
+        self._masks = np.array([(1 << (8 * j)) - 1 for j in range(9)], dtype=np.uint64)
 
-    def select(self, data: bytes | bytearray, arr: Any, newlines: Any, tabs: Any
+    def select(self, data: bytes | bytearray, arr: Any, newlines: Any
                ) -> tuple[list[int], list[int]] | None:
         """The panel lines of ``data``, which starts with a sentinel newline: their offsets (of
         the preceding newline) and their 0-based line numbers in the block. ``arr`` is the
-        bytes as uint8, ``newlines``/``tabs`` the positions. ``None``: not decided here (use
-        the exact path)."""
+        bytes as uint8, ``newlines`` their positions; the caller has checked that the block
+        holds as many tabs as its lines need. ``None``: not decided here (use the exact
+        path)."""
+        if len(newlines) < 2 or self.tabs_per_line < 2:
+            return None
+        found = self._short_names(data, arr, newlines)
+        if found is None:
+            # a CHROM of 8 or more bytes (RefSeq accessions, alt contigs): every tab is found
+            found = self._by_tabs(data, arr, newlines, self.np.flatnonzero(arr == 9))
+        if found is None:
+            return None
+        contig, pos = found
+        np = self.np
+        key = (contig << 32) | np.minimum(pos, _POS_CAP)
+        i = np.searchsorted(self._starts, key, side="right") - 1
+        hit = np.flatnonzero((contig > 0) & (i >= 0) & (key <= self._ends[np.maximum(i, 0)]))
+        return newlines[hit].tolist(), hit.tolist()
+
+    def _short_names(self, data: bytes | bytearray, arr: Any, newlines: Any
+                     ) -> tuple[Any, Any] | None:
+        """Contig ids and POS of every line when every CHROM has 1-7 bytes, from 8-byte words
+        read at each line's start and after its first tab (no pass over the block's bytes
+        beyond the caller's newline search); ``None`` otherwise."""
+        np = self.np
+        end = len(arr)
+        starts = newlines[:-1] + 1
+        # POS is read from the two words after the first tab (at most start + 8 + 16)
+        if int(starts[-1]) + 24 > end:
+            return None  # a last line shorter than 24 bytes: the exact path decides
+        words = np.ndarray((end - 7,), dtype="<u8", buffer=arr, strides=(1,))
+        first = words[starts]
+        has_tab, chrom_len = _first_byte(np, first, 9)
+        if not bool(has_tab.all()):
+            return None
+        chrom_len = chrom_len.astype(np.int64)
+        if int(chrom_len.min()) < 1:
+            return None  # an empty CHROM: the exact path names the line
+        pos_at = starts + chrom_len + 1
+        head, tail = words[pos_at], words[pos_at + 8]
+        in_head, head_len = _first_byte(np, head, 9)
+        in_tail, tail_len = _first_byte(np, tail, 9)
+        if not bool((in_head | in_tail).all()):
+            return None  # POS of 16 or more bytes
+        pos_len = np.where(in_head, head_len, tail_len + np.uint64(8)).astype(np.int64)
+        tab2 = pos_at + pos_len
+        # CHROM and POS end before the line does (a newline in them would come first)
+        if int(pos_len.min()) < 1 or not bool((tab2 < newlines[1:]).all()):
+            return None
+        masks = self._masks
+        head_digits = np.minimum(pos_len, 8)
+        tail_digits = np.maximum(pos_len - 8, 0)
+        if _any_non_digit(np, head, masks[head_digits]) or _any_non_digit(
+                np, tail, masks[tail_digits]):
+            return None  # a POS that is not a plain number: the exact path names the line
+        # the last (up to) 8 digits, read as the word that ends at the tab after POS ...
+        last_at = tab2 - 8
+        last = words[np.maximum(last_at, 0)]
+        if int(last_at.min()) < 0:  # only the block's first line can start so near
+            last = last << (np.maximum(-last_at, 0) * 8).astype(np.uint64)
+        zeros = np.uint64(_ZEROS_INT)
+        keep = ~masks[8 - head_digits]
+        low = _eight_digits(np, (last & keep) - (zeros & keep))
+        # ... and the digits before them, at most 7 (POS of 9-15 digits)
+        high_mask = masks[tail_digits]
+        high_digits = (head & high_mask) - (zeros & high_mask)
+        shift = (np.minimum(8 - tail_digits, 7) * 8).astype(np.uint64)
+        high = _eight_digits(np, high_digits << shift)
+        pos = (high * np.uint64(100_000_000) + low).astype(np.int64)
+        names = (first & masks[chrom_len]) | (chrom_len.astype(np.uint64) << np.uint64(56))
+        contig = self._run_ids(data, starts, chrom_len,
+                               np.flatnonzero(names[1:] != names[:-1]) + 1)
+        if contig is None:
+            return None
+        return contig, pos
+
+    def _by_tabs(self, data: bytes | bytearray, arr: Any, newlines: Any, tabs: Any
+                 ) -> tuple[Any, Any] | None:
+        """Contig ids and POS of every line from the positions of all tabs (CHROM up to 16
+        bytes, POS up to 10 digits); ``None`` for anything irregular."""
         np = self.np
         n_lines = len(newlines) - 1
         step = self.tabs_per_line
-        if n_lines <= 0 or step < 2 or len(tabs) != n_lines * step:
+        if len(tabs) != n_lines * step:
             return None
         line_starts = newlines[:-1] + 1
         tab1 = tabs[0::step]
@@ -75,10 +159,7 @@ class PanelLineSelector:
         pos = self._positions(arr, tab2, pos_len)
         if pos is None:
             return None
-        key = (contig << 32) | np.minimum(pos, _POS_CAP)
-        i = np.searchsorted(self._starts, key, side="right") - 1
-        hit = np.flatnonzero((contig > 0) & (i >= 0) & (key <= self._ends[np.maximum(i, 0)]))
-        return newlines[hit].tolist(), hit.tolist()
+        return contig, pos
 
     def _contig_ids(self, data: bytes | bytearray, arr: Any, line_starts: Any,
                     chrom_len: Any) -> Any:
@@ -98,6 +179,13 @@ class PanelLineSelector:
             (words[0][1:] != words[0][:-1]) | (words[1][1:] != words[1][:-1])
             | (chrom_len[1:] != chrom_len[:-1])
         ) + 1
+        return self._run_ids(data, line_starts, chrom_len, change)
+
+    def _run_ids(self, data: bytes | bytearray, line_starts: Any, chrom_len: Any,
+                 change: Any) -> Any:
+        """Per line: the panel contig id, given the lines where CHROM changes (``change``);
+        each run's name is decoded once. ``None`` for too many runs (an unsorted file)."""
+        np = self.np
         if len(change) >= MAX_CONTIG_RUNS:
             return None  # unsorted: the exact path
         run_starts = np.concatenate(([0], change))
@@ -105,7 +193,7 @@ class PanelLineSelector:
         for r, line in enumerate(run_starts.tolist()):
             start = int(line_starts[line])
             ids[r] = self._id_of(bytes(data[start:start + int(chrom_len[line])]))
-        return np.repeat(ids, np.diff(np.concatenate((run_starts, [n]))))
+        return np.repeat(ids, np.diff(np.concatenate((run_starts, [len(line_starts)]))))
 
     def _id_of(self, name: bytes) -> int:
         found = self._ids_by_name.get(name)
@@ -138,3 +226,39 @@ class PanelLineSelector:
         if bool(bad.any()):
             return None
         return pos
+
+
+# -- eight bytes at a time (SWAR): byte 0 of a little-endian word is the first character -------
+_ONES: Final = 0x0101010101010101
+_HIGH: Final = 0x8080808080808080
+_ZEROS_INT: Final = 0x3030303030303030  # "00000000"
+
+
+def _first_byte(np: Any, words: Any, byte: int) -> tuple[Any, Any]:
+    """Per word: does it hold ``byte``, and the index (0-7) of the first one. The classic
+    zero-byte test can flag bytes above a real match, never below it: the lowest flag is
+    exact. Its bit is then turned into an index by one multiplication."""
+    x = words ^ np.uint64(byte * _ONES)
+    flags = (x - np.uint64(_ONES)) & ~x & np.uint64(_HIGH)
+    lowest = flags & (~flags + np.uint64(1))
+    index = ((lowest >> np.uint64(7)) * np.uint64(0x0001020304050607)) >> np.uint64(56)
+    return flags != 0, index
+
+
+def _any_non_digit(np: Any, words: Any, masks: Any) -> bool:
+    """Is any byte that ``masks`` keeps (per word) not an ASCII digit?"""
+    high = np.uint64(_HIGH)
+    low7 = words & ~high
+    at_least_0 = (low7 | high) - np.uint64(_ZEROS_INT)  # bit 7: low 7 bits >= "0"
+    above_9 = low7 + np.uint64(0x4646464646464646)  # bit 7: low 7 bits > "9"
+    bad = ((words | ~at_least_0 | above_9) & high) & masks
+    return bool(bad.any())
+
+
+def _eight_digits(np: Any, digits: Any) -> Any:
+    """The numbers written by 8 digit values per word, most significant in byte 0 (leading
+    zeros where fewer): two multiply-and-add steps pair them up (SWAR number parsing)."""
+    pairs = digits * np.uint64(10) + (digits >> np.uint64(8))
+    return (((pairs & np.uint64(0x000000FF000000FF)) * np.uint64(100 + (1_000_000 << 32)))
+            + (((pairs >> np.uint64(16)) & np.uint64(0x000000FF000000FF))
+               * np.uint64(1 + (10_000 << 32)))) >> np.uint64(32)
