@@ -610,10 +610,10 @@ class _EvidenceOnly:
             if whole:
                 self._last = (chrom, start, end, label)
                 return label
-        here = self._regions.label_at(chrom, pos)
-        if here is None or not self._far(chrom, pos, pos + ref_len - 1):
+        # near a transcript (the records the loop annotates): decided without the label lookup
+        if not self._far(chrom, pos, pos + ref_len - 1):
             return None
-        return here
+        return self._regions.label_at(chrom, pos)
 
     def applies(self, chrom: str, pos: int, ref_len: int) -> bool:
         return self.gene(chrom, pos, ref_len) is not None
