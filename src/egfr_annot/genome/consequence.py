@@ -111,6 +111,7 @@ from egfr_annot.genome.so import SPLICE_TERMS, sort_terms
 from egfr_annot.genome.transcripts import load_transcript_models
 from egfr_annot.genome.txindex import TranscriptIndex
 from egfr_annot.records import Allele, Build, Consequence
+from egfr_annot.spans import merge_spans
 
 _EMPTY = ("", "-")
 _CACHE_LIMIT = 100_000  # alleles per cache before it is emptied
@@ -220,18 +221,7 @@ class Annotator:
             raw.setdefault(m.chrom, []).append((m.tx_start, m.tx_end))
         for chrom, start, end in self.reference.known_spans():
             raw.setdefault(chrom, []).append((start, end))
-        merged: dict[str, tuple[list[int], list[int]]] = {}
-        for chrom, spans in raw.items():
-            starts: list[int] = []
-            ends: list[int] = []
-            for start, end in sorted(spans):
-                if ends and start <= ends[-1] + 1:
-                    ends[-1] = max(ends[-1], end)
-                else:
-                    starts.append(start)
-                    ends.append(end)
-            merged[chrom] = (starts, ends)
-        return merged
+        return {chrom: merge_spans(spans) for chrom, spans in raw.items()}
 
     def ref_matches(self, chrom: str, pos: int, ref: str) -> bool | None:
         """Does ``ref`` equal the reference at ``chrom:pos``? None where it is unknown."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from egfr_annot.builds import Build
 from egfr_annot.errors import KnowledgeBaseError
 from egfr_annot.io.contigs import CANONICAL_CONTIGS, canonical_contig, contig_aliases
+from egfr_annot.spans import merge_spans
 
 if TYPE_CHECKING:
     from egfr_annot.genome.models import TranscriptModel
@@ -85,14 +86,7 @@ class RegionSet:
         self._starts: dict[str, list[int]] = {}
         self._ends: dict[str, list[int]] = {}
         for chrom, spans in by_contig.items():
-            merged: list[list[int]] = []
-            for start, end in sorted(spans):
-                if merged and start <= merged[-1][1] + 1:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
-            self._starts[chrom] = [s for s, _ in merged]
-            self._ends[chrom] = [e for _, e in merged]
+            self._starts[chrom], self._ends[chrom] = merge_spans(spans)
         self._alias_cache: dict[str, str | None] = {}
         self._labels: dict[str, list[Interval]] = {}
         for iv in self._intervals:
