@@ -9,16 +9,16 @@ here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Literal
 
 # (re-exported: most modules take them from here)
 from egfr_annot.builds import BUILDS as BUILDS
 from egfr_annot.builds import Build as Build
-
-BuildChoice = Literal["auto", "GRCh37", "GRCh38"]
-BUILD_CHOICES: tuple[str, ...] = get_args(BuildChoice)
-MsiStatus = Literal["MSI-H", "MSS", "dMMR", "pMMR"]
-MSI_CHOICES: tuple[str, ...] = get_args(MsiStatus)
+from egfr_annot.choices import BUILD_CHOICES as BUILD_CHOICES
+from egfr_annot.choices import MSI_CHOICES as MSI_CHOICES
+from egfr_annot.choices import BuildChoice as BuildChoice
+from egfr_annot.choices import MsiStatus as MsiStatus
+from egfr_annot.dataclass_init import fast_frozen_init
 
 Resistance = Literal["yes", "uncertain", "no"]
 MatchLevel = Literal["genomic", "protein", "codon", "exon", "gene", "copy_number", "sample"]
@@ -29,6 +29,7 @@ CopyNumberState = Literal["amplification", "gain", "neutral", "loss", "deep_dele
 # --------------------------------------------------------------------------------------------
 # read
 # --------------------------------------------------------------------------------------------
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Call:
     """One ALT allele of one VCF record in one (tumour) sample, as the input wrote it.
@@ -73,6 +74,7 @@ class ExternalAnnotation:
 # --------------------------------------------------------------------------------------------
 # normalise
 # --------------------------------------------------------------------------------------------
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Allele:
     """A normalised genomic allele: canonical contig (``"7"``, no ``chr``), VCF-style 1-based
@@ -95,6 +97,7 @@ class Allele:
 # --------------------------------------------------------------------------------------------
 # annotate
 # --------------------------------------------------------------------------------------------
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Consequence:
     """The effect of one allele on one MANE Select transcript, as Ensembl VEP would write it.
@@ -182,6 +185,7 @@ class StrategyFit:
     outcome: str = ""
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class RuleMatch:
     """A catalogue rule that matched an alteration, and at which level."""
@@ -197,6 +201,7 @@ class RuleMatch:
     notes: tuple[str, ...] = ()
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One reportable row: a call (or copy-number call) with its consequence and matches."""

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from egfr_annot.dataclass_init import fast_frozen_init
 from egfr_annot.records import Finding, Status, TumourFraction
 
 
@@ -65,6 +66,7 @@ def clonal_haematopoiesis_genes(annotations: Path | None = None) -> frozenset[st
 GERMLINE_POLYMORPHISM_GENES: frozenset[str] = frozenset({"FCGR2A", "FCGR3A"})
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class EvidenceCall:
     """A passing call usable as tumour-DNA evidence: gene label and VAF."""

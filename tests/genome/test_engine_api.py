@@ -94,6 +94,24 @@ def test_annotate_is_cached(a37: Annotator) -> None:
     assert a37.annotate(allele) is a37.annotate(allele)
 
 
+def test_annotate_after_normalise_of_another_allele() -> None:
+    # normalise() hands the aligned allele of what it just returned to annotate(): an allele
+    # that is not that one (another, or one built by hand) is aligned afresh.
+    a = Annotator("GRCh37")
+    g12d = a.normalise("12", 25398284, "C", "T")
+    (c,) = a.annotate(Allele("GRCh37", "12", 25398281, "C", "T"))
+    assert c.hgvsc == "c.38G>A" and c.hgvsp == "p.Gly13Asp"
+    (c,) = a.annotate(g12d)
+    assert c.hgvsc == "c.35G>A" and c.hgvsp == "p.Gly12Asp"
+    a.normalise("12", 25398284, "c", "t")  # cached: nothing handed over
+    deletion = a.normalise("12", 25398280, "AC", "A")
+    a.normalise("12", 25398284, "C", "A")
+    fresh = Annotator("GRCh37")
+    assert a.annotate(deletion) == fresh.annotate(fresh.normalise("12", 25398280, "AC", "A"))
+    assert a.annotate(Allele("GRCh37", "12", 25398284, "C", "G")) == fresh.annotate_vcf(
+        "12", 25398284, "C", "G")
+
+
 def test_consequence_fields(a37: Annotator) -> None:
     (c,) = a37.annotate_vcf("12", 25398284, "C", "T")
     assert (c.gene, c.transcript, c.transcript_ensembl, c.strand) == (

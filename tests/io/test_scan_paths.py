@@ -165,6 +165,9 @@ def test_numpy_selection_hands_odd_blocks_to_the_exact_path(
     write_vcf(path, 30_000, seed=9)
     head, body = path.read_text().split("#CHROM", 1)
     path.write_text(head + "#CHROM" + spoil(body))  # type: ignore[operator]
+    import egfr_annot.io.vcf_scan as vcf_scan
+
+    monkeypatch.setattr(vcf_scan, "FIRST_BLOCK", vcf_scan.READ_BLOCK)  # one block (~1.3 MB)
     decided = _selector_calls(monkeypatch)
     fast, n_fast = _scan(path, use_numpy=True)
     assert decided == [not handed_back]
@@ -314,6 +317,7 @@ def test_lines_longer_than_a_read_block_are_read_whole(
     expected = _scan(path, use_numpy=False)
     assert len(expected[0]) == n_inside + 1 and expected[1] == 301
     monkeypatch.setattr(vcf_scan, "READ_BLOCK", block)
+    monkeypatch.setattr(vcf_scan, "FIRST_BLOCK", block)
     assert _scan(path, use_numpy=False) == expected
     if block < 50_000:  # the limit is checked while a line fills whole blocks
         monkeypatch.setattr(vcf_scan, "MAX_LINE", 50_000)
@@ -321,3 +325,22 @@ def test_lines_longer_than_a_read_block_are_read_whole(
 
         with pytest.raises(InputError, match="line longer than 64 MiB"):
             _scan(path, use_numpy=False)
+
+
+@pytest.mark.parametrize(("first", "block"), [(1 << 20, 1 << 22), (600_001, 700_000),
+                                              (37, 1 << 19), (1 << 22, 1 << 19)])
+@pytest.mark.parametrize("use_numpy", [False, True])
+def test_first_block_size_changes_nothing_but_timing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: int, block: int, use_numpy: bool
+) -> None:
+    # The first read is smaller (its panel lines reach the parser sooner); every line, line
+    # number and the record count stay the same whatever the two sizes are.
+    import egfr_annot.io.vcf_scan as vcf_scan
+
+    path = tmp_path / "big.vcf"
+    n_inside = write_vcf(path, 60_000, seed=11)  # ~2.6 MB: several blocks of each size
+    expected = _scan(path, use_numpy=False)
+    assert len(expected[0]) == n_inside and expected[1] == 60_000
+    monkeypatch.setattr(vcf_scan, "FIRST_BLOCK", first)
+    monkeypatch.setattr(vcf_scan, "READ_BLOCK", block)
+    assert _scan(path, use_numpy=use_numpy) == expected

@@ -293,3 +293,35 @@ def test_scanning_child_starts_no_blas_thread_pool() -> None:
         assert b"OPENBLAS_NUM_THREADS=1" in environ and b"OMP_NUM_THREADS=1" in environ
     finally:
         child.close()
+
+
+def _wanted(path: str) -> bool:
+    from egfr_annot.io.scan_child import scan_process_wanted
+
+    return scan_process_wanted(path, compressed=True)
+
+
+def test_no_scanning_process_inside_a_batch_worker(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large file gets a scanning child, except in a process that multiprocessing started
+    # (a batch worker: the pool already uses the cores); asked without importing
+    # multiprocessing where it is not imported yet.
+    import multiprocessing
+
+    from egfr_annot.io.scan_child import SUBPROCESS_MIN_COMPRESSED
+
+    monkeypatch.delenv(SCAN_PROCESS_ENV, raising=False)
+    big = tmp_path / "big.vcf.gz"
+    with big.open("wb") as fh:
+        fh.truncate(SUBPROCESS_MIN_COMPRESSED)  # (sparse: only its size is looked at)
+    assert _wanted(str(big)) is True
+    assert _wanted(str(tmp_path)) is False  # not a regular file
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(_wanted, (str(big),)) is False
+    code = ("import sys; from egfr_annot.io.scan_child import scan_process_wanted; "
+            f"print(scan_process_wanted({str(big)!r}, compressed=True), "
+            "'multiprocessing' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != SCAN_PROCESS_ENV}
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, env=env).stdout.split()
+    assert out == ["True", "False"]

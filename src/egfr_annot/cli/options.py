@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from egfr_annot.records import BUILD_CHOICES, MSI_CHOICES
+from egfr_annot.choices import BUILD_CHOICES, MSI_CHOICES
 
 F = TypeVar("F", bound=Callable[..., Any])
 

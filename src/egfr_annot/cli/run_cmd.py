@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -124,6 +123,8 @@ def run(
             raise UsageError("--vcf needs one output prefix per input: use --out-dir")
         groups = [(prefix, [r for path in inputs for r in annotate(path)])]
     else:
+        from pathlib import Path
+
         targets = []
         for path in inputs:
             name = default_prefix(path)

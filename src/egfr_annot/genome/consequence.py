@@ -96,6 +96,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from egfr_annot.dataclass_init import fast_frozen_init
 from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.genome.models import TranscriptModel
 from egfr_annot.genome.reference import ReferenceSequence
@@ -122,6 +123,7 @@ class _Bases(Protocol):
     def fetch(self, chrom: str, start: int, end: int) -> str | None: ...
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class MinimalAllele:
     """Trimmed allele: ``ref`` occupies start..end (+ strand); insertion: ``end == start - 1``."""
@@ -191,6 +193,9 @@ class Annotator:
         self._norm_cache: dict[tuple[str, int, str, str], Allele] = {}
         self._csq_cache: dict[tuple[str, int, str, str], tuple[Consequence, ...]] = {}
         self._known_spans: dict[str, tuple[list[int], list[int]]] | None = None
+        # the aligned minimal allele of the last allele normalise() returned unchanged
+        self._last_aligned: tuple[tuple[str, int, str, str], MinimalAllele | None] = (
+            ("", 0, "", ""), None)
 
     # ------------------------------------------------------------------ public API
     def genes_overlapping(self, chrom: str, start: int, end: int) -> tuple[str, ...]:
@@ -255,6 +260,10 @@ class Annotator:
         if len(self._norm_cache) >= _CACHE_LIMIT:  # bounded: a WGS VCF must not fill memory
             self._norm_cache.clear()
         self._norm_cache[key] = allele
+        if allele.pos == pos and allele.ref == ref.upper() and allele.alt == alt.upper():
+            # written as it came (most records): annotate() would trim and align it to the
+            # same minimal allele again
+            self._last_aligned = ((allele.chrom, allele.pos, allele.ref, allele.alt), m)
         return allele
 
     def annotate(self, allele: Allele) -> tuple[Consequence, ...]:
@@ -275,8 +284,9 @@ class Annotator:
         if cached is not None:
             return cached
         chrom = canonical_contig(allele.chrom)
-        raw = self._minimal(chrom, allele.pos, allele.ref, allele.alt)
-        m = self._left_align(raw)
+        last_key, m = self._last_aligned
+        if last_key != key or m is None:
+            m = self._left_align(self._minimal(chrom, allele.pos, allele.ref, allele.alt))
         out = []
         for model in self._by_chrom.get(chrom, ()):
             if not self._overlaps_transcript(m, model):
@@ -467,6 +477,7 @@ def _touches_exon(m: MinimalAllele, ix: TranscriptIndex) -> bool:
 # ============================================================================================
 # Step 3: exonic part
 # ============================================================================================
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class _Location:
     exonic_t: tuple[int, ...]  # cDNA positions of the changed bases that are exonic
@@ -509,6 +520,7 @@ def _locate(m: MinimalAllele, ix: TranscriptIndex) -> _Location:
     return _Location(exonic, None, first, last, cds_first, cds_last, within)
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class _Codons:
     """Codon-level view of an allele wholly inside the CDS (VEP TranscriptVariation)."""
@@ -864,6 +876,7 @@ def hgvs_c(m: MinimalAllele, ix: TranscriptIndex, reference: _Bases) -> str:
     return f"c.{rng}delins{alt}"
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class ProteinHgvs:
     text: str  # 3-letter, e.g. p.Gly12Asp
@@ -910,13 +923,18 @@ def hgvs_p(
 
     ``input_predicates`` are those of the unshifted input allele: VEP's ``start_lost``/
     ``stop_lost`` inside ``hgvs_protein`` read the predicate cache filled when the SO terms were
-    computed on the input allele (default: the shifted allele's own).
+    computed on the input allele (default: the shifted allele's own). When that allele is ``m``
+    itself (nothing to shift: substitutions), its location and codons are taken from them.
     """
-    loc = _locate(m, ix)
-    cd = _codons(m, ix, loc)
+    if input_predicates is not None and input_predicates.m is m:
+        loc, cd = input_predicates.loc, input_predicates.cd
+    else:
+        loc = _locate(m, ix)
+        cd = _codons(m, ix, loc)
     if cd is None:
         return None
-    pr = _Predicates(m, ix, loc, cd)
+    pr = input_predicates if input_predicates is not None and input_predicates.m is m else (
+        _Predicates(m, ix, loc, cd))
     decided = input_predicates or pr
     start_lost = decided.start_lost()
     stop_lost = decided.stop_lost()

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from egfr_annot.dataclass_init import fast_frozen_init
 from egfr_annot.genome.sequence import AA1_TO_AA3, AA3_TO_AA1
 
 ProteinChangeKind = Literal[
@@ -58,6 +59,7 @@ _PATTERNS: Final = (
 )
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class ProteinChange:
     """A protein change in one-letter residues (``*`` = stop).

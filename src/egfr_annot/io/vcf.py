@@ -205,8 +205,13 @@ class VariantSource:
         self._index_info: IndexInfo | None = None
         self.read_mode_detail = ""
         self._scanner: SubprocessScanner | None = None
+        # No read-ahead thread where only the header is read here: the file is read through
+        # its index, or by the prestarted scanning child (the thread would inflate blocks
+        # nobody reads, on the cores the child needs).
         self._stream: OpenedStream | None = open_stream(
-            path, read_ahead=not (use_index and regions is not None and _has_index(path))
+            path,
+            read_ahead=scan_process is None
+            and not (use_index and regions is not None and _has_index(path)),
         )
         try:
             if self._stream.is_bcf:

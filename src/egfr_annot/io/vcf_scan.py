@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
 MAX_LINE: Final = 1 << 26
+# The first block is smaller: its panel lines reach the parser sooner (the parent waits for them).
+FIRST_BLOCK: Final = 1 << 20
 # Blocks smaller than this (small files) are filtered line by line instead of by regex.
 SMALL_BLOCK: Final = 1 << 19  # 64 MiB without a newline: not a VCF
 # A line whose CHROM is empty or whose POS is not a number (any CHROM).
@@ -139,11 +141,13 @@ class LineScanner:
         buf = bytearray(READ_BLOCK + (1 << 16))
         buf[0] = 0x0A
         have = 1
+        size = FIRST_BLOCK
         while True:
-            if len(buf) - have < READ_BLOCK:
-                buf.extend(bytes(READ_BLOCK))  # an unfinished line longer than the room left
+            if len(buf) - have < size:
+                buf.extend(bytes(size))  # an unfinished line longer than the room left
             with memoryview(buf) as view:
-                n = read_into(self.stream, view[have:have + READ_BLOCK], line=self.base + 1)
+                n = read_into(self.stream, view[have:have + size], line=self.base + 1)
+            size = READ_BLOCK
             if not n:
                 break
             filled = have + n

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from egfr_annot.dataclass_init import fast_frozen_init
 from egfr_annot.genome.hgvs import parse_protein_change as parse_hgvsp
 from egfr_annot.genome.sequence import AA1_TO_AA3, AA3_TO_AA1
 
@@ -62,6 +63,7 @@ _KIND_OF: Final[dict[str, ChangeKind]] = {
 }
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class ProteinChange:
     """A parsed protein change. Residues are one-letter; ``alt`` is the new residue(s) (for a
