@@ -241,10 +241,13 @@ def _exon_intervals(models: Iterable[TranscriptModel]) -> list[Interval]:
     ]
 
 
-def start_sha256(path: str) -> Callable[[], str | None]:
+def start_sha256(path: str, *, after: Callable[[], object] | None = None
+                 ) -> Callable[[], str | None]:
     """Hash ``path`` in a background thread (hashlib releases the GIL on large blocks), so an
     indexed run that reads a few kilobases of a 100 MB file does not wait for its checksum.
-    Returns a function that waits for the digest."""
+    ``after``: wait for it first (a large file's scanning child: both its threads and ours
+    have the cores until it is done; after it, one core is idle). Returns a function that
+    waits for the digest."""
     if path == "-":
         return lambda: None
     import threading
@@ -253,6 +256,8 @@ def start_sha256(path: str) -> Callable[[], str | None]:
 
     def work() -> None:
         try:
+            if after is not None:
+                after()
             outcome.append(sha256_of(path))
         except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
             outcome.append(err)
@@ -363,7 +368,11 @@ def annotate_input(
     index_read = (
         prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
     )
-    checksum = start_sha256(path) if options.checksum else (lambda: None)
+    checksum = (
+        start_sha256(path, after=scan_process.wait if scan_process is not None else None)
+        if options.checksum
+        else (lambda: None)
+    )
     forced_build: Build | None = options.build if options.build != "auto" else None
 
     try:

@@ -40,3 +40,23 @@ def test_no_checksum_for_a_pipe_or_stdin() -> None:
     finally:
         os.close(read_end)
     assert sha256_of("-") is None
+
+
+def test_hashing_can_wait_for_the_scanning_child(tmp_path: Path) -> None:
+    # With a scanning child the hash starts once the child has exited (a core is idle then).
+    import threading
+
+    path = tmp_path / "x.vcf.gz"
+    path.write_bytes(b"some bytes")
+    child_done = threading.Event()
+    started: list[bool] = []
+
+    def wait_for_child() -> None:
+        started.append(True)
+        child_done.wait()
+
+    result = start_sha256(str(path), after=wait_for_child)
+    # (the hash cannot be done before the child is: it has not been started yet)
+    assert child_done.wait(0.05) is False and started == [True]
+    child_done.set()
+    assert result() == hashlib.sha256(b"some bytes").hexdigest()

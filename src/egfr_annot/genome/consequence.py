@@ -803,6 +803,13 @@ def _utr_terms(m: MinimalAllele, ix: TranscriptIndex, loc: _Location) -> set[str
 
 
 def _exon_intron_numbers(m: MinimalAllele, ix: TranscriptIndex) -> tuple[str, str]:
+    if m.start == m.end:  # one base (most records): in one exon, one intron, or neither
+        exon = ix.exon_at(m.start)
+        if exon is not None:
+            return f"{exon.number}/{ix.n_exons}", ""
+        intron = ix.intron_at(m.start)
+        return "", f"{intron.number}/{ix.n_exons - 1}" if intron is not None else ""
+
     def fmt(numbers: list[int], total: int) -> str:
         if not numbers:
             return ""
@@ -863,8 +870,8 @@ def hgvs_c(m: MinimalAllele, ix: TranscriptIndex, reference: _Bases) -> str:
         l5, l3 = (lab(m.end), lab(m.start)) if ix.plus else (lab(m.start), lab(m.end))
         return f"c.{l5}_{l3}ins{ins}"
     g5, g3 = (m.start, m.end) if ix.plus else (m.end, m.start)
-    a, b = lab(g5), lab(g3)
-    rng = a if g5 == g3 else f"{a}_{b}"
+    a = lab(g5)
+    rng = a if g5 == g3 else f"{a}_{lab(g3)}"
     if m.is_deletion:
         return f"c.{rng}del"
     ref = m.ref if ix.plus else revcomp(m.ref)

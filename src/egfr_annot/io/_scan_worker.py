@@ -9,6 +9,9 @@ empty stdin means no job: exit) and writes length-prefixed pickled messages:
 - ``("done", records_read, blank_lines, first_blank_line)`` at the end;
 - ``("error", line_or_None, problem)`` for a bad input (the parent raises InputError).
 
+After each message it writes a byte to the job's ``wake_fd`` (a pipe), so that a parent that
+has read everything can wait for the next message instead of polling.
+
 Only this package's own messages travel over the pipe (pickle is safe here: both ends are
 egfr-annot). The parent owns the process and ends it if it stops reading early.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import pickle
 import struct
 import sys
@@ -35,7 +39,14 @@ def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
     out.write(payload)
 
 
-def run(job: dict[str, Any], out: IO[bytes]) -> int:
+def _wake(wake_fd: int | None) -> None:
+    """Tell a parent waiting for a message that one is there (written and flushed before)."""
+    if wake_fd is not None:
+        with contextlib.suppress(BlockingIOError):  # full: the parent has bytes to read
+            os.write(wake_fd, b"m")
+
+
+def run(job: dict[str, Any], out: IO[bytes], wake_fd: int | None = None) -> int:
     from egfr_annot.errors import InputError
     from egfr_annot.io.regions import RegionSet
     from egfr_annot.io.vcf_scan import LineScanner
@@ -63,6 +74,7 @@ def run(job: dict[str, Any], out: IO[bytes]) -> int:
                 if len(batch) >= BATCH_LINES or now - sent >= BATCH_WAIT:
                     _send(out, ("lines", batch))
                     out.flush()
+                    _wake(wake_fd)
                     batch = []
                     sent = now
             if batch:
@@ -74,12 +86,11 @@ def run(job: dict[str, Any], out: IO[bytes]) -> int:
     except InputError as err:
         _send(out, ("error", err.line, err.problem))
     out.flush()
+    _wake(wake_fd)
     return 0
 
 
 def main() -> int:
-    import os
-
     # Import first, then wait for the job: a process started before its job is known
     # (scan_child.prestart_scan_process) has its imports done by the time the job arrives.
     import isal.igzip_threaded  # noqa: F401
@@ -94,8 +105,11 @@ def main() -> int:
     if not text:
         return 0  # the parent did not need this process after all
     job = json.loads(text.decode("utf-8"))
+    wake_fd = job.get("wake_fd")
+    if wake_fd is not None:
+        os.set_blocking(wake_fd, False)  # never wait for the parent to read it
     with os.fdopen(job["out_fd"], "wb", buffering=1 << 20) as out:
-        return run(job, out)
+        return run(job, out, wake_fd)
 
 
 if __name__ == "__main__":

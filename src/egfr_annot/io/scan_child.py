@@ -116,6 +116,12 @@ class ScanProcess:
         self.read_fd: int | None = os.open(tmp, os.O_RDONLY)
         os.unlink(tmp)
         self.out_fd = fd
+        # After each message the child also writes a byte to this pipe (without ever waiting
+        # on it): a reader that has caught up waits on it, and wakes at the next message or
+        # when the child exits (its end closes), not after a polling interval.
+        self.wake_fd: int | None
+        self.wake_fd, child_wake_fd = os.pipe()
+        self.child_wake_fd = child_wake_fd
         self.errors: IO[bytes] | None = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
         self.job_sent = False
         try:
@@ -124,13 +130,14 @@ class ScanProcess:
                 stdin=subprocess.PIPE,
                 stderr=self.errors,
                 env=env,
-                pass_fds=(fd,),
+                pass_fds=(fd, child_wake_fd),
             )
         except BaseException:
             self.close()
             raise
         finally:
             os.close(fd)
+            os.close(child_wake_fd)
 
     def send(self, job: dict[str, object]) -> None:
         """Give the child its job (once); it starts reading the file at once."""
@@ -140,8 +147,23 @@ class ScanProcess:
             raise RuntimeError("a scanning process takes one job")
         self.job_sent = True
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(dict(job, out_fd=self.out_fd)).encode("utf-8"))
+        self.proc.stdin.write(json.dumps(
+            dict(job, out_fd=self.out_fd, wake_fd=self.child_wake_fd)).encode("utf-8"))
         self.proc.stdin.close()
+
+    def wait_for_message(self, timeout: float) -> None:
+        """Return once the child has written another message (or exited), or after
+        ``timeout`` seconds."""
+        import select
+
+        assert self.wake_fd is not None
+        ready, _, _ = select.select([self.wake_fd], [], [], timeout)
+        if ready:
+            os.read(self.wake_fd, 1 << 16)  # (empty once the child has exited)
+
+    def wait(self) -> None:
+        """Return once the child has exited (its job done, or ended by :meth:`close`)."""
+        self.proc.wait()
 
     def close(self) -> None:
         """End the child if it is still running (one that never got a job sees its standard
@@ -149,6 +171,9 @@ class ScanProcess:
         if self.read_fd is not None:
             os.close(self.read_fd)
             self.read_fd = None
+        if self.wake_fd is not None:
+            os.close(self.wake_fd)
+            self.wake_fd = None
         proc = getattr(self, "proc", None)
         if proc is not None:
             if proc.stdin is not None and not proc.stdin.closed:

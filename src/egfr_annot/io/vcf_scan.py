@@ -329,7 +329,6 @@ class SubprocessScanner:
         import os
         import pickle
         import struct
-        import time
 
         self.start()
         assert self.process is not None
@@ -346,7 +345,7 @@ class SubprocessScanner:
                         break
                     child_done = proc.poll() is not None  # drain once more after exit
                     if not child_done:
-                        time.sleep(0.002)
+                        self.process.wait_for_message(0.05)
                     continue
                 buf = buf + chunk if buf else chunk
                 off = 0
