@@ -325,3 +325,27 @@ def test_no_scanning_process_inside_a_batch_worker(tmp_path: Path,
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, env=env).stdout.split()
     assert out == ["True", "False"]
+
+
+def test_scanning_child_wakes_the_reader_for_each_message(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader that has read all there is waits on the wake pipe: the child writes a byte to
+    # it after each message (an exit alone would only close it, read as b"").
+    from egfr_annot.io.scan_child import ScanProcess
+    from egfr_annot.io.vcf_scan import SubprocessScanner
+
+    path = str(real_vcf(MUTECT2))
+    regions = RegionSet(list(HOTSPOTS_37.intervals) + [("1", 1, 2_000_000, "chr1 start")])
+    process = ScanProcess()
+    try:
+        scanner = SubprocessScanner(path, header_lines=read_all(path, regions=regions)[2]
+                                    .header.n_header_lines, ncols=10, regions=regions,
+                                    span_keys=False, process=process)
+        scanner.start()
+        assert process.wake_fd is not None
+        assert os.read(process.wake_fd, 1) == b"m"  # (blocks until the child writes or exits)
+        process.wait()
+        process.wait_for_message(5.0)  # after the exit: returns at once, reads the rest
+    finally:
+        process.close()
+    assert process.proc.returncode == 0
