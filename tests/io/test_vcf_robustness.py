@@ -240,3 +240,42 @@ def test_declared_roles(samples: list[str], meta: list[tuple[str, str]], tumours
                         normals: list[str]) -> None:
     t, n, _ = assign_sample_roles(samples, meta)
     assert (list(t), list(n)) == (tumours, normals)
+
+
+def test_threaded_inflater_reads_the_file_a_mebibyte_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (its first block then comes after 1 MiB of compressed data is read, not 16 MB); the
+    # bytes come out whole and in order.
+    import builtins
+    import random
+
+    from egfr_annot.io import vcf_stream
+
+    data = random.Random(5).randbytes(3 << 20)  # incompressible: 3 MiB of gzip
+    path = tmp_path / "x.vcf.gz"
+    path.write_bytes(gzip.compress(b"##fileformat=VCFv4.2\n" + data, compresslevel=1))
+    sizes: list[int] = []
+    real_open = builtins.open
+
+    class Recording:
+        def __init__(self, fh: object) -> None:
+            self.fh = fh
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.fh, name)
+
+        def readinto(self, buffer: memoryview) -> int:
+            sizes.append(len(buffer))
+            return self.fh.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
+
+    def recording_open(file: object, *args: object, **kwargs: object) -> object:
+        fh = real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return Recording(fh) if file == str(path) else fh
+
+    monkeypatch.setattr(builtins, "open", recording_open)
+    stream = vcf_stream.open_stream(str(path))
+    try:
+        assert stream.fh.read() == b"##fileformat=VCFv4.2\n" + data
+    finally:
+        stream.close()
+    assert sizes and max(sizes) == 1 << 20

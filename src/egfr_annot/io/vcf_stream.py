@@ -89,7 +89,8 @@ def open_stream(path: str, *, read_ahead: bool = True) -> OpenedStream:
 
         compression: Compression = "bgzf" if _is_bgzf(head) else "gzip"
         fh: Any = igzip_threaded.open(  # type: ignore[no-untyped-call]
-            raw, "rb", threads=1 if read_ahead else 0, block_size=1 << 21
+            _ShortReads(raw) if read_ahead else raw, "rb", threads=1 if read_ahead else 0,
+            block_size=1 << 21,
         )
     else:
         compression = "plain"
@@ -103,6 +104,27 @@ def open_stream(path: str, *, read_ahead: bool = True) -> OpenedStream:
     if stream.is_bcf and path == "-":
         stream = _spool_stdin_bcf(stream)
     return stream
+
+
+class _ShortReads(io.RawIOBase):
+    """``raw`` read at most 1 MiB at a time. The threaded inflater asks for 8 of its 2 MB
+    blocks of compressed data at once (16 MB): its first block came only after the whole
+    read, ~10 ms for a large file (the scanning child's first lines wait for it). Closing it
+    leaves ``raw`` open, as the inflater does with a file object it is given."""
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        with memoryview(buffer) as view:
+            return self._raw.readinto(view[:_SHORT_READ])  # type: ignore[no-any-return]
+
+
+_SHORT_READ: Final = 1 << 20
 
 
 def _spool_stdin_bcf(stream: OpenedStream) -> OpenedStream:
