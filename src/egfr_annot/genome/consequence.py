@@ -933,15 +933,14 @@ def hgvs_p(
     computed on the input allele (default: the shifted allele's own). When that allele is ``m``
     itself (nothing to shift: substitutions), its location and codons are taken from them.
     """
-    if input_predicates is not None and input_predicates.m is m:
-        loc, cd = input_predicates.loc, input_predicates.cd
-    else:
-        loc = _locate(m, ix)
-        cd = _codons(m, ix, loc)
+    unshifted = (
+        input_predicates if input_predicates is not None and input_predicates.m is m else None
+    )
+    loc = unshifted.loc if unshifted is not None else _locate(m, ix)
+    cd = unshifted.cd if unshifted is not None else _codons(m, ix, loc)
     if cd is None:
         return None
-    pr = input_predicates if input_predicates is not None and input_predicates.m is m else (
-        _Predicates(m, ix, loc, cd))
+    pr = unshifted if unshifted is not None else _Predicates(m, ix, loc, cd)
     decided = input_predicates or pr
     start_lost = decided.start_lost()
     stop_lost = decided.stop_lost()

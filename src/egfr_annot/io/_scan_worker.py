@@ -39,8 +39,10 @@ def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
     out.write(payload)
 
 
-def _wake(wake_fd: int | None) -> None:
-    """Tell a parent waiting for a message that one is there (written and flushed before)."""
+def _publish(out: IO[bytes], wake_fd: int | None) -> None:
+    """Flush the messages written so far, then tell a parent waiting for one that they are
+    there (in that order: it reads as soon as it wakes)."""
+    out.flush()
     if wake_fd is not None:
         with contextlib.suppress(BlockingIOError):  # full: the parent has bytes to read
             os.write(wake_fd, b"m")
@@ -73,8 +75,7 @@ def run(job: dict[str, Any], out: IO[bytes], wake_fd: int | None = None) -> int:
                 now = time.monotonic()
                 if len(batch) >= BATCH_LINES or now - sent >= BATCH_WAIT:
                     _send(out, ("lines", batch))
-                    out.flush()
-                    _wake(wake_fd)
+                    _publish(out, wake_fd)
                     batch = []
                     sent = now
             if batch:
@@ -85,8 +86,7 @@ def run(job: dict[str, Any], out: IO[bytes], wake_fd: int | None = None) -> int:
             stream.close()
     except InputError as err:
         _send(out, ("error", err.line, err.problem))
-    out.flush()
-    _wake(wake_fd)
+    _publish(out, wake_fd)
     return 0
 
 
