@@ -436,11 +436,7 @@ def annotate_input(
                 continue
             allele: Allele | None = None
             consequences: tuple[Consequence, ...] = ()
-            if annotator.may_annotate(call.chrom, call.pos, len(call.ref)) or (
-                matcher.genomic_rule_near(
-                    build, canonical_contig(call.chrom), call.pos, call.pos + len(call.ref) - 1
-                )
-            ):
+            if evidence_only.near(call.chrom, call.pos, len(call.ref)):
                 # The annotator caches both steps: a record shared by several samples costs once.
                 allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
                 consequences = annotator.annotate(allele)
@@ -599,6 +595,8 @@ class _EvidenceOnly:
         self._whole_region: dict[tuple[str, int], bool] = {}
         # the last whole region met: (contig as written, start, end, label); records come sorted
         self._last: tuple[str, int, int, str] = ("", 0, -1, "")
+        # the last record _far decided: ((contig as written, start, end), far)
+        self._last_far: tuple[tuple[str, int, int], bool] = (("", 0, -1), False)
 
     def gene(self, chrom: str, pos: int, ref_len: int) -> str | None:
         """The gene of a record only evidence can come from, else None."""
@@ -627,10 +625,21 @@ class _EvidenceOnly:
     def applies(self, chrom: str, pos: int, ref_len: int) -> bool:
         return self.gene(chrom, pos, ref_len) is not None
 
+    def near(self, chrom: str, pos: int, ref_len: int) -> bool:
+        """Is a panel transcript, known reference segment or genomic rule within a base of
+        the record (then the loop annotates it)? :meth:`gene` has mostly just decided it for
+        the same record."""
+        end = pos + ref_len - 1
+        if self._last_far[0] == (chrom, pos, end):
+            return not self._last_far[1]
+        return not self._far(chrom, pos, end)
+
     def _far(self, chrom: str, start: int, end: int) -> bool:
-        return not self._annotator.may_annotate(chrom, start, end - start + 1) and not (
+        far = not self._annotator.may_annotate(chrom, start, end - start + 1) and not (
             self._matcher.genomic_rule_near(self._build, canonical_contig(chrom), start, end)
         )
+        self._last_far = ((chrom, start, end), far)
+        return far
 
 
 def _ref_mismatch(cons: Consequence, call: Call, build: Build) -> Consequence:
@@ -713,7 +722,7 @@ def _call_findings(
         # A coding call whose REF disagrees with the reference is shown (with its note), not
         # hidden: it may be a protein change we must not compute from a mismatching REF.
         unannotatable = not cons.ref_matches and "coding_sequence_variant" in cons.so_terms
-        reportable = bool(REPORTABLE_TERMS & set(cons.so_terms)) or unannotatable
+        reportable = not REPORTABLE_TERMS.isdisjoint(cons.so_terms) or unannotatable
         if not options.all_variants and not reportable:
             skipped["not_protein_changing"] += 1
             continue

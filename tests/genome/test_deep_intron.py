@@ -1,5 +1,5 @@
 """The short paths for base changes deep inside an intron or a UTR
-(``consequence._deep_in_intron`` / ``_deep_in_utr``, issue #9) give exactly what the full steps
+(``consequence._deep_site`` / ``_deep_consequence``, issue #9) give exactly what the full steps
 give. Checked for every base change at every position 12-45 bases inside each intron end, 0-45
 bases inside each UTR exon end and around each CDS end, and at a sample of positions further in,
 on every panel transcript of both builds."""
@@ -50,18 +50,22 @@ def test_short_paths_equal_the_full_steps(build: Build, monkeypatch: pytest.Monk
             for alt in "ACGT".replace(base, ""):
                 cases.append((MinimalAllele(model.chrom, pos, pos, base, alt), ix))
     short = [annotate_on_transcript(m, ix, reference) for m, ix in cases]
-    in_intron = sum(consequence._deep_in_intron(m, ix) for m, ix in cases)
-    in_utr = [consequence._deep_in_utr(m, ix) for m, ix in cases]
-    monkeypatch.setattr(consequence, "_deep_in_intron", lambda *_args: False)
-    monkeypatch.setattr(consequence, "_deep_in_utr", lambda *_args: None)
+    terms = [site[0] if (site := consequence._deep_site(m, ix)) else None for m, ix in cases]
+    in_intron = terms.count("intron_variant")
+    monkeypatch.setattr(consequence, "_deep_site", lambda *_args: None)
     full = [annotate_on_transcript(m, ix, reference) for m, ix in cases]
     for (m, ix), a, b in zip(cases, short, full, strict=True):
         assert a == b, (ix.gene, m)
     assert len(cases) > 40_000 and in_intron > len(cases) // 4
-    assert in_utr.count("3_prime_UTR_variant") > 1000 and in_utr.count("5_prime_UTR_variant") > 100
+    assert terms.count("3_prime_UTR_variant") > 1000 and terms.count("5_prime_UTR_variant") > 100
     # the short paths stop where other terms begin: such positions are among the cases
     assert any(c.so_terms[0] not in ("intron_variant", "3_prime_UTR_variant",
                                      "5_prime_UTR_variant") for c in full)
+
+
+def _deep_term(m: MinimalAllele, ix: TranscriptIndex) -> str | None:
+    site = consequence._deep_site(m, ix)
+    return site[0] if site is not None else None
 
 
 def test_short_paths_only_for_base_changes_well_inside() -> None:
@@ -69,19 +73,19 @@ def test_short_paths_only_for_base_changes_well_inside() -> None:
     ix = TranscriptIndex(annotator.models["KRAS"], annotator.reference)  # minus strand
     intron = ix.introns[0]
     inside = intron.g_start + consequence._DEEP
-    assert consequence._deep_in_intron(MinimalAllele(ix.chrom, inside, inside, "A", "C"), ix)
+    assert _deep_term(MinimalAllele(ix.chrom, inside, inside, "A", "C"), ix) == "intron_variant"
     near = inside - 1
-    assert not consequence._deep_in_intron(MinimalAllele(ix.chrom, near, near, "A", "C"), ix)
-    assert not consequence._deep_in_intron(MinimalAllele(ix.chrom, inside, inside, "A", "N"), ix)
-    assert not consequence._deep_in_intron(
+    assert not _deep_term(MinimalAllele(ix.chrom, near, near, "A", "C"), ix)
+    assert not _deep_term(MinimalAllele(ix.chrom, inside, inside, "A", "N"), ix)
+    assert not _deep_term(
         MinimalAllele(ix.chrom, inside, inside + 1, "AC", "GT"), ix
     )
     exon = ix.exons[1].g_start
-    assert not consequence._deep_in_intron(MinimalAllele(ix.chrom, exon, exon, "A", "C"), ix)
+    assert not _deep_term(MinimalAllele(ix.chrom, exon, exon, "A", "C"), ix)
     # KRAS is on the minus strand: its 3' UTR lies below the CDS
     utr = ix.cds_g_start - consequence._DEEP
-    assert consequence._deep_in_utr(MinimalAllele(ix.chrom, utr, utr, "A", "C"), ix) == (
+    assert _deep_term(MinimalAllele(ix.chrom, utr, utr, "A", "C"), ix) == (
         "3_prime_UTR_variant"
     )
-    assert consequence._deep_in_utr(
+    assert _deep_term(
         MinimalAllele(ix.chrom, utr + 1, utr + 1, "A", "C"), ix) is None

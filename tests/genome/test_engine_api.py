@@ -55,6 +55,25 @@ def test_normalise_trims_and_left_aligns(a37: Annotator) -> None:
     )
 
 
+@pytest.mark.parametrize("ref", ["A", "C", "G", "T", "a", "t", "N"])
+@pytest.mark.parametrize("alt", ["A", "C", "g", "t", "N"])
+def test_normalise_base_changes_as_the_general_path(ref: str, alt: str) -> None:
+    # a single-base change skips trimming and alignment (issue #9): the same allele, the same
+    # errors, and annotate() gets the same consequences as for an allele built by hand
+    a, fresh = Annotator("GRCh37"), Annotator("GRCh37")
+    for pos in (25398284, 25368390, 55259515):  # KRAS c.35, KRAS intron (no sequence), EGFR
+        if ref.upper() == alt.upper():
+            with pytest.raises(ValueError, match="not a sequence change"):
+                a.normalise("chr12", pos, ref, alt)
+            continue
+        allele = a.normalise("chr12", pos, ref, alt)
+        m = fresh._left_align(fresh._minimal("chr12", pos, ref, alt))
+        assert allele == fresh._to_vcf(m, pos, ref.upper())
+        assert allele.chrom == "12" and allele.ref == allele.ref.upper()
+        by_hand = Allele("GRCh37", allele.chrom, allele.pos, allele.ref, allele.alt)
+        assert a.annotate(allele) == fresh.annotate(by_hand)
+
+
 def test_normalise_where_reference_is_unknown(a37: Annotator) -> None:
     # KRAS intron 4 has no reference sequence: trim only, no anchor base available
     assert a37.normalise("12", 25368390, "T", "-") == Allele("GRCh37", "12", 25368390, "T", "")

@@ -128,6 +128,39 @@ def test_reference_fetch_known_and_unknown():
     assert r37.fetch("2", 1000, 1001) is None
 
 
+@pytest.mark.parametrize("build", BUILDS)
+def test_reference_segment_edges(build):
+    """segment_at finds a segment by binary search: every first and last base of every known
+    segment is found, the bases just outside them are not (unless another segment is there)."""
+    ref = ReferenceSequence(build)
+    spans = sorted(ref.known_spans())
+    known = {(c, s) for c, s, _ in spans} | {(c, e) for c, _, e in spans}
+    assert len(spans) > 40
+    for chrom, start, end in spans:
+        for pos in (start, end):
+            seg = ref.segment_at(chrom, pos)
+            assert seg is not None and (seg.start, seg.end) == (start, end)
+        assert len(ref.fetch(chrom, start, end) or "") == end - start + 1
+        for pos in (start - 1, end + 1):
+            if (chrom, pos) not in known and not any(
+                    c == chrom and s <= pos <= e for c, s, e in spans):
+                assert ref.segment_at(chrom, pos) is None
+
+
+def test_overlapping_reference_segments_are_refused(tmp_path: Path):
+    import json
+    import shutil
+
+    shutil.copytree(REPO / "annotations" / "transcripts", tmp_path / "transcripts")
+    manifest = tmp_path / "transcripts" / "GRCh38.json"
+    data = json.loads(manifest.read_text())
+    segments = data["genes"]["ERBB2"]["sequence"]["segments"]
+    segments[1][0] = segments[0][1]  # the second exon segment starts on the first one's end
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="reference segments overlap on 17: ERBB2"):
+        ReferenceSequence("GRCh38", tmp_path)
+
+
 def test_committed_files_are_what_the_script_produces(shared_dir, tmp_path):
     derived = shared_dir / "refdata" / "derived"
     subprocess.run(

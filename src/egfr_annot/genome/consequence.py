@@ -110,13 +110,14 @@ from egfr_annot.genome.sequence import (
 )
 from egfr_annot.genome.so import SPLICE_TERMS, sort_terms
 from egfr_annot.genome.transcripts import load_transcript_models
-from egfr_annot.genome.txindex import TranscriptIndex
+from egfr_annot.genome.txindex import TranscriptIndex, TxExon, TxIntron
 from egfr_annot.records import Allele, Build, Consequence
 from egfr_annot.spans import merge_spans
 
 _EMPTY = ("", "-")
 _CACHE_LIMIT = 100_000  # alleles per cache before it is emptied
 _BASES = re.compile(r"[ACGTN]*")
+_PLAIN_BASE = frozenset("ACGTacgt")
 
 
 class _Bases(Protocol):
@@ -254,17 +255,31 @@ class Annotator:
         cached = self._norm_cache.get(key)
         if cached is not None:
             return cached
+        if len(ref) == 1 and len(alt) == 1 and ref in _PLAIN_BASE and alt in _PLAIN_BASE:
+            # A base change (most records): already minimal, nothing to align (issue #9)
+            ref, alt = ref.upper(), alt.upper()
+            if ref != alt:
+                m = MinimalAllele(canonical_contig(chrom), pos, pos, ref, alt)
+                allele = Allele(self.build, m.chrom, pos, ref, alt)
+                self._remember(key, allele, m, as_written=True)
+                return allele
         m = self._minimal(chrom, pos, ref, alt)
         m = self._left_align(m)
         allele = self._to_vcf(m, pos, "" if ref in _EMPTY else ref.upper())
+        as_written = allele.pos == pos and allele.ref == ref.upper() and allele.alt == alt.upper()
+        self._remember(key, allele, m, as_written=as_written)
+        return allele
+
+    def _remember(self, key: tuple[str, int, str, str], allele: Allele, m: MinimalAllele, *,
+                  as_written: bool) -> None:
+        """Cache ``allele`` as the normal form of ``key``; keep its aligned minimal allele
+        ``m`` for :meth:`annotate` when the record was written as it came (most are: annotate()
+        would trim and align it to the same minimal allele again)."""
         if len(self._norm_cache) >= _CACHE_LIMIT:  # bounded: a WGS VCF must not fill memory
             self._norm_cache.clear()
         self._norm_cache[key] = allele
-        if allele.pos == pos and allele.ref == ref.upper() and allele.alt == alt.upper():
-            # written as it came (most records): annotate() would trim and align it to the
-            # same minimal allele again
+        if as_written:
             self._last_aligned = ((allele.chrom, allele.pos, allele.ref, allele.alt), m)
-        return allele
 
     def annotate(self, allele: Allele) -> tuple[Consequence, ...]:
         """One :class:`~egfr_annot.records.Consequence` per panel transcript the allele overlaps.
@@ -1138,11 +1153,11 @@ def annotate_on_transcript(
         elif known != m.ref:
             return _mismatch(m, ix, known)
     # Most records of WGS input next to the panel exons: a base change deep in an intron or a
-    # UTR gets its one term and its c. at a quarter of the cost of the steps below, with the
+    # UTR gets its one term and its c. at a fraction of the cost of the steps below, with the
     # same result (issue #9; tests/genome/test_deep_intron.py compares the two).
-    deep = "intron_variant" if _deep_in_intron(m, ix) else _deep_in_utr(m, ix)
-    if deep is not None:
-        return _without_protein(m, ix, (deep,), ref_matches=True, notes=tuple(notes))
+    site = _deep_site(m, ix)
+    if site is not None:
+        return _deep_consequence(m, ix, site, tuple(notes))
     loc = _locate(m, ix)
     terms = _splice_terms(m, ix)
     cd = _codons(m, ix, loc)
@@ -1219,32 +1234,64 @@ def _base_change(m: MinimalAllele) -> bool:
     return len(m.ref) == 1 and len(m.alt) == 1 and m.ref in "ACGT" and m.alt in "ACGT"
 
 
-def _deep_in_intron(m: MinimalAllele, ix: TranscriptIndex) -> bool:
-    """A single-base change (A/C/G/T) at least ``_DEEP`` bases inside an intron."""
-    if not _base_change(m):
-        return False
-    intron = ix.intron_at(m.start)
-    return (intron is not None
-            and intron.g_start + _DEEP <= m.start <= intron.g_end - _DEEP)
-
-
-def _deep_in_utr(m: MinimalAllele, ix: TranscriptIndex) -> str | None:
-    """``5_prime_UTR_variant``/``3_prime_UTR_variant`` for a single-base change (A/C/G/T) in
-    an exon, at least ``_DEEP`` bases from both ends of the exon and from the CDS (no
-    splice-region, start or stop term can reach it); else None. The full steps give it that term
-    and its c. only (tests/genome/test_deep_intron.py); most of a WGS file's annotated records
-    in the panel exons are 3' UTR changes (issue #9)."""
+def _deep_site(m: MinimalAllele, ix: TranscriptIndex) -> tuple[str, TxExon | TxIntron] | None:
+    """For a single-base change (A/C/G/T) at least ``_DEEP`` bases inside an intron, or inside
+    a UTR exon at least ``_DEEP`` bases from its ends and from the CDS: its one term
+    (``intron_variant``, ``5_prime_UTR_variant``, ``3_prime_UTR_variant``) and the intron or
+    exon. No splice-region, start or stop term can reach such a base; the full steps give it
+    that term and its c. only (tests/genome/test_deep_intron.py). Else None."""
     if not _base_change(m):
         return None
     pos = m.start
+    intron = ix.intron_at(pos)
+    if intron is not None:
+        if intron.g_start + _DEEP <= pos <= intron.g_end - _DEEP:
+            return "intron_variant", intron
+        return None
     exon = ix.exon_at(pos)
     if exon is None or not (exon.g_start + _DEEP <= pos <= exon.g_end - _DEEP):
         return None
     if pos <= ix.cds_g_start - _DEEP:
-        return "5_prime_UTR_variant" if ix.plus else "3_prime_UTR_variant"
+        return ("5_prime_UTR_variant" if ix.plus else "3_prime_UTR_variant"), exon
     if pos >= ix.cds_g_end + _DEEP:
-        return "3_prime_UTR_variant" if ix.plus else "5_prime_UTR_variant"
+        return ("3_prime_UTR_variant" if ix.plus else "5_prime_UTR_variant"), exon
     return None
+
+
+def _deep_consequence(
+    m: MinimalAllele, ix: TranscriptIndex, site: tuple[str, TxExon | TxIntron],
+    notes: tuple[str, ...],
+) -> Consequence:
+    """The consequence of a base change at a :func:`_deep_site`: its term, its exon or intron
+    number and its c. (one base: no shift, no flanking bases), from the exon or intron the
+    site check found."""
+    term, part = site
+    pos = m.start
+    if isinstance(part, TxIntron):
+        label = ix.intron_c_label(part, pos)
+        exon, intron = "", f"{part.number}/{ix.n_exons - 1}"
+    else:
+        label = ix.exon_c_label(part, pos)
+        exon, intron = f"{part.number}/{ix.n_exons}", ""
+    ref, alt = (m.ref, m.alt) if ix.plus else (_BASE_COMPLEMENT[m.ref], _BASE_COMPLEMENT[m.alt])
+    model = ix.model
+    return Consequence(
+        gene=model.gene,
+        transcript=model.refseq,
+        transcript_ensembl=model.ensembl,
+        strand=model.strand,
+        so_terms=(term,),
+        hgvsc=f"c.{label}{ref}>{alt}",
+        hgvsp="",
+        hgvsp_short="",
+        exon=exon,
+        intron=intron,
+        ref_matches=True,
+        notes=notes,
+    )
+
+
+_BASE_COMPLEMENT = {"A": "T", "C": "G", "G": "C", "T": "A"}
 
 
 def _mismatch(m: MinimalAllele, ix: TranscriptIndex, known: str) -> Consequence:

@@ -9,6 +9,7 @@ there -- callers must treat that as "cannot check", never as a mismatch.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from egfr_annot.records import Build
 class ReferenceSequence:
     """Per-build access to the known reference bases; each gene's file is read on first use."""
 
-    __slots__ = ("build", "_set", "_by_chrom", "_loaded")
+    __slots__ = ("build", "_set", "_by_chrom", "_starts", "_loaded")
 
     def __init__(self, build: Build, annotations_dir: Path | None = None) -> None:
         self.build = build
@@ -30,13 +31,25 @@ class ReferenceSequence:
             for seg in segs:
                 by_chrom.setdefault(seg.chrom, []).append(seg)
         self._by_chrom = {c: tuple(sorted(s, key=lambda x: x.start)) for c, s in by_chrom.items()}
+        for chrom, segs in self._by_chrom.items():
+            for a, b in zip(segs, segs[1:], strict=False):
+                if b.start <= a.end:
+                    raise ValueError(f"{build} reference segments overlap on {chrom}: "
+                                     f"{a.gene} {a.start}-{a.end} and {b.gene} {b.start}-{b.end}")
+        # disjoint: the one segment starting last at or before a position is the only one that
+        # can hold it (a binary search, not a scan of ERBB2's 27 exon segments per record)
+        self._starts = {c: [seg.start for seg in segs] for c, segs in self._by_chrom.items()}
         self._loaded: dict[str, dict[int, str]] = {}  # gene -> segment start -> bases
 
     def segment_at(self, chrom: str, pos: int) -> SequenceSegment | None:
         """The known segment holding ``chrom:pos`` (None when the base is unknown)."""
-        for seg in self._by_chrom.get(canonical_contig(chrom), ()):
-            if seg.start <= pos <= seg.end:
-                return seg
+        contig = canonical_contig(chrom)
+        segs = self._by_chrom.get(contig)
+        if segs is None:
+            return None
+        i = bisect_right(self._starts[contig], pos) - 1
+        if i >= 0 and pos <= segs[i].end:
+            return segs[i]
         return None
 
     def known_spans(self) -> Iterator[tuple[str, int, int]]:

@@ -179,6 +179,14 @@ class TranscriptIndex:
             if (g < self.g_start) == self.plus:
                 return self.c_of_t(1 - (self.g_start - g if self.plus else g - self.g_end))
             return self.c_of_t(self.t_len + (g - self.g_end if self.plus else self.g_start - g))
+        return self.intron_c_label(intron, g)
+
+    def exon_c_label(self, exon: TxExon, g: int) -> str:
+        """:meth:`c_label` of genomic ``g`` in ``exon`` (found by the caller)."""
+        return self.c_of_t(exon.t_start + (g - exon.g_start if self.plus else exon.g_end - g))
+
+    def intron_c_label(self, intron: TxIntron, g: int) -> str:
+        """:meth:`c_label` of genomic ``g`` in ``intron`` (found by the caller)."""
         up_exon = self.exons[intron.number - 1]  # transcript-5' neighbour
         down_exon = self.exons[intron.number]
         if self.plus:

@@ -113,4 +113,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written (the message file is closed, the wake byte sent): skip the
+    # interpreter's teardown (freeing numpy and the scan's buffers, ~10 ms of CPU that the
+    # parent, still parsing the last lines, would share a core with).
+    sys.stderr.flush()
+    os._exit(code)

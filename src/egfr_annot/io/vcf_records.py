@@ -57,6 +57,7 @@ from egfr_annot.records import Call, ExternalAnnotation, ReadCounts
 _REF_OK = re.compile(r"[ACGTNacgtn]+")
 _REF_IUPAC = re.compile(r"[ACGTNRYKMSWBDHVUacgtnrykmswbdhvu]+")
 _ALT_BASES = re.compile(r"[ACGTNacgtn]+")
+_ONE_BASE: Final = frozenset("ACGTNacgtn")  # (a set lookup before the regexes above)
 _BREAKEND = re.compile(  # t[p[, t]p], ]p]t, [p[t, and single breakends .t / t.
     r"(?:[ACGTNacgtn]*[\[\]][^\[\]]+[\[\]][ACGTNacgtn]*)|(?:\.[ACGTNacgtn]+)|(?:[ACGTNacgtn]+\.)"
 )
@@ -401,8 +402,9 @@ class RecordParser:
         tumour-evidence genes are taken here, at half the cost (issue #9)."""
         chrom, pos_text, _id, ref, alt, _qual, filt, info_text, fmt = fields[:9]
         if (not chrom or " " in chrom or not filt or not pos_text.isdigit()
-                or not pos_text.isascii() or not _REF_OK.fullmatch(ref)
-                or not _ALT_BASES.fullmatch(alt)):
+                or not pos_text.isascii()
+                or not (ref in _ONE_BASE or _REF_OK.fullmatch(ref))
+                or not (alt in _ONE_BASE or _ALT_BASES.fullmatch(alt))):
             return None
         ref_u = ref.upper()
         alt_u = alt.upper()
@@ -421,18 +423,18 @@ class RecordParser:
         pos = int(pos_text)
         calls: list[Call] = []
         for idx in self.tumour_idx:
-            fast = _fast_af_ad_dp(plan, fields, idx)
-            if fast is None:
+            values = _fast_values(plan, fields, idx)
+            if values is None:
                 return None
-            gt, ev = fast
+            gt, vaf, alt_reads, depth = values
             carried = gt is not None and (gt in _CARRY_FIRST_ALT or _gt_has_allele(gt, 1))
-            if not carried and not ev.alt_reads:
+            if not carried and not alt_reads:
                 continue  # (the general path decides what the record then counts as)
             notes: tuple[str, ...] = ()
             if gt is not None and not carried and _gt_called(gt):
                 notes = (_outside_genotype_note(gt),)
-            calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt_u, filt, ev.vaf,
-                              ev.alt_reads, ev.depth, ev.vaf_source, line_no, gt, (), notes))
+            calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt_u, filt, vaf,
+                              alt_reads, depth, _FORMAT_AF, line_no, gt, (), notes))
         if not calls:
             return None
         tally = self.tally
@@ -604,29 +606,41 @@ def _fast_af_ad_dp(
 ) -> tuple[str | None, AlleleEvidence] | None:
     """(genotype, evidence) of a single-ALT record whose sample column holds a valid AF, REF,ALT
     AD and DP (Mutect2, DRAGEN, VarDict-like); ``None`` sends the sample to the general path."""
+    values = _fast_values(plan, fields, idx)
+    if values is None:
+        return None
+    gt, vaf, alt_reads, depth = values
+    return gt, AlleleEvidence(vaf, alt_reads, depth, _FORMAT_AF)
+
+
+def _fast_values(
+    plan: _FastPlan, fields: list[str], idx: int
+) -> tuple[str | None, float, int, int] | None:
+    """(genotype, VAF, ALT reads, depth) for :func:`_fast_af_ad_dp`, or ``None``."""
     col_i = 9 + idx
     if col_i >= len(fields):
         return None
     values = fields[col_i].split(":")
-    if len(values) != plan[4]:
+    af_i, ad_i, dp_i, gt_i, n_keys = plan
+    if len(values) != n_keys:
         return None
     try:
-        vaf = float(values[plan[0]])
+        vaf = float(values[af_i])
     except ValueError:
         return None
-    ref_text, sep, alt_text = values[plan[1]].partition(",")
-    dp_text = values[plan[2]]
+    ref_text, sep, alt_text = values[ad_i].partition(",")
+    dp_text = values[dp_i]
     if not (0.0 <= vaf <= 1.0 and sep and ref_text.isdigit() and alt_text.isdigit()
             and ref_text.isascii() and alt_text.isascii() and dp_text.isdigit()
             and dp_text.isascii()):
         return None  # missing, inf/nan, several ALTs, odd counts: general path
-    alt = int(alt_text)
-    if int(ref_text) + alt < alt:
-        return None
-    gt: str | None = values[plan[3]] if plan[3] is not None else None
+    gt: str | None = values[gt_i] if gt_i is not None else None
     if gt == "" or gt == ".":
         gt = None
-    return gt, AlleleEvidence(vaf, alt, int(dp_text), "FORMAT/AF")
+    return gt, vaf, int(alt_text), int(dp_text)
+
+
+_FORMAT_AF: Final = "FORMAT/AF"
 
 
 class _LazyInfo(Mapping[str, "str | bool"]):
