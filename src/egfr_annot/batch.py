@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from egfr_annot import __version__
+from egfr_annot.checksum import sha256_of
 from egfr_annot.errors import EgfrAnnotError
 from egfr_annot.io.atomic import OutputTransaction
-from egfr_annot.pipeline import Resources, RunOptions, annotate_input, sha256_of
+from egfr_annot.pipeline import Resources, RunOptions, annotate_input
 from egfr_annot.records import SampleResult
 from egfr_annot.report.columns import ALTERATION_COLUMNS, SUMMARY_COLUMNS
 from egfr_annot.report.rows import tsv_line

@@ -7,7 +7,6 @@ tumour sample and writes nothing: writing is the report stage's job.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egfr_annot import __version__
+from egfr_annot.checksum import start_sha256
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.records import (
@@ -241,71 +241,6 @@ def _exon_intervals(models: Iterable[TranscriptModel]) -> list[Interval]:
     ]
 
 
-def start_sha256(path: str, *, after: Callable[[], object] | None = None
-                 ) -> Callable[[], str | None]:
-    """Hash ``path`` in a background thread (hashlib releases the GIL on large blocks), so an
-    indexed run that reads a few kilobases of a 100 MB file does not wait for its checksum.
-    ``after``: wait for it first (a large file's scanning child: both its threads and ours
-    have the cores until it is done; after it, one core is idle). Returns a function that
-    waits for the digest."""
-    if path == "-":
-        return lambda: None
-    import threading
-
-    outcome: list[str | None | BaseException] = []
-
-    def work() -> None:
-        try:
-            if after is not None:
-                after()
-            outcome.append(sha256_of(path))
-        except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
-            outcome.append(err)
-
-    thread = threading.Thread(target=work, name="egfr-annot-sha256", daemon=True)
-    thread.start()
-
-    def result() -> str | None:
-        thread.join()
-        value = outcome[0]
-        if isinstance(value, BaseException):
-            raise value
-        return value
-
-    return result
-
-
-_HASH_CHUNK = 32 << 20  # a multiple of mmap.ALLOCATIONGRANULARITY (chunks are mapped apart)
-
-
-def sha256_of(path: str) -> str | None:
-    if path == "-":
-        return None
-    import mmap
-    import stat
-
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        return None  # a pipe (<(zcat ...)) is read once, by the reader: like stdin
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as fh:
-        size = os.fstat(fh.fileno()).st_size
-        # Each 32 MB chunk is mapped, hashed inside hashlib's C loop (which runs without the
-        # GIL) and unmapped (close() too runs without it; madvise(DONTNEED) held the GIL ~2 ms
-        # per chunk against the main thread): this thread takes the GIL back a few times
-        # only, each take can wait the 5 ms switch interval, and RSS grows by one chunk at
-        # most (issue #9). (A file truncated while it is hashed would end the process with
-        # SIGBUS; the reader would find it broken too.)
-        for start in range(0, size, _HASH_CHUNK):
-            chunk = mmap.mmap(fh.fileno(), min(_HASH_CHUNK, size - start),
-                              access=mmap.ACCESS_READ, offset=start)
-            try:
-                with memoryview(chunk) as view:
-                    digest.update(view)
-            finally:
-                chunk.close()
-    return digest.hexdigest()
-
-
 # ----------------------------------------------------------------------------------------------
 # build decision
 # ----------------------------------------------------------------------------------------------
@@ -349,30 +284,33 @@ def annotate_input(
     resources: Resources,
     *,
     scan_process: ScanProcess | None = None,
+    input_sha256: Callable[[], str | None] | None = None,
 ) -> list[SampleResult]:
     """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample.
     ``scan_process``: the file's scanning child, if the caller started it already
-    (``scan_child.prestart_scan_process`` for ``path``); this function then owns it."""
-    from egfr_annot.io.vcf import (
-        detect_build,
-        open_variants,
-        prestart_index_read,
-        prestart_scan_process,
-    )
+    (``scan_child.prestart_scan_process`` for ``path``); this function then owns it.
+    ``input_sha256``: the file's checksum, if the caller started it already
+    (``checksum.start_sha256``, waiting for that child); else it is started here, unless
+    ``options.checksum`` is off."""
+    from egfr_annot.io.scan_child import prestart_scan_process
+    from egfr_annot.io.vcf_index import prestart_index_read
 
     display_path = "-" if path == "-" else path
-    # A large file's scanning process, or an indexed file's index read, starts first: it
-    # overlaps all loading below.
+    # A large file's scanning process, an indexed file's index read and the checksum thread
+    # start first, before the reader's own imports (~45 ms): they overlap all loading below.
+    # (The checksum of a 100 MB indexed file takes ~80 ms: started after those imports, it
+    # was the last thing an indexed run waited for, issue #9.)
     if scan_process is None:
         scan_process = prestart_scan_process(path, use_index=options.use_index)
-    index_read = (
-        prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
-    )
-    checksum = (
+    checksum = input_sha256 or (
         start_sha256(path, after=scan_process.wait if scan_process is not None else None)
         if options.checksum
         else (lambda: None)
     )
+    index_read = (
+        prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
+    )
+    from egfr_annot.io.vcf import detect_build, open_variants
     forced_build: Build | None = options.build if options.build != "auto" else None
 
     try:

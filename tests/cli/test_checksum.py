@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from egfr_annot import pipeline
-from egfr_annot.pipeline import sha256_of, start_sha256
+from egfr_annot import checksum
+from egfr_annot.checksum import sha256_of, start_sha256
 
 
 @pytest.mark.parametrize("chunks", [0, 0.001, 0.3, 1, 2.5])
@@ -20,7 +20,7 @@ def test_sha256_of_regular_files_in_several_chunks(
 ) -> None:
     # chunks are mapped one by one: their offsets must be multiples of the mapping granularity
     chunk = mmap.ALLOCATIONGRANULARITY
-    monkeypatch.setattr(pipeline, "_HASH_CHUNK", chunk)  # several chunks, a short last one
+    monkeypatch.setattr(checksum, "_HASH_CHUNK", chunk)  # several chunks, a short last one
     size = int(chunks * chunk)
     data = random.Random(size).randbytes(size)
     path = tmp_path / "x.vcf.gz"
@@ -60,3 +60,22 @@ def test_hashing_can_wait_for_the_scanning_child(tmp_path: Path) -> None:
     assert child_done.wait(0.05) is False and started == [True]
     child_done.set()
     assert result() == hashlib.sha256(b"some bytes").hexdigest()
+
+
+def test_annotate_input_takes_the_callers_checksum() -> None:
+    # `run` starts the checksum before the pipeline's imports and hands it over: the pipeline
+    # waits for that one and hashes nothing itself
+    from egfr_annot.pipeline import Resources, RunOptions, annotate_input
+
+    examples = Path(__file__).resolve().parents[2] / "example_vcfs"
+    example = examples / "acquired_resistance.GRCh38.vcf.gz"
+    asked: list[bool] = []
+
+    def given() -> str:
+        asked.append(True)
+        return "f" * 64
+
+    (result,) = annotate_input(str(example), RunOptions(), Resources(), input_sha256=given)
+    assert asked == [True] and result.provenance.input_sha256 == "f" * 64
+    (result,) = annotate_input(str(example), RunOptions(), Resources())
+    assert result.provenance.input_sha256 == hashlib.sha256(example.read_bytes()).hexdigest()

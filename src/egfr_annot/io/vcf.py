@@ -94,6 +94,7 @@ from egfr_annot.io.scan_child import SCAN_PROCESS_ENV as SCAN_PROCESS_ENV
 from egfr_annot.io.scan_child import ScanProcess, scan_process_wanted
 from egfr_annot.io.scan_child import prestart_scan_process as prestart_scan_process
 from egfr_annot.io.vcf_header import VcfHeader
+from egfr_annot.io.vcf_index import prestart_index_read as prestart_index_read
 from egfr_annot.io.vcf_records import (
     EvidenceOnly,
     ReadTally,
@@ -162,20 +163,6 @@ def open_variants(
         if scan_process is not None:
             scan_process.close()
         raise
-
-
-def prestart_index_read(path: str | os.PathLike[str], *, use_index: bool = True
-                        ) -> IndexRead | None:
-    """Start reading the index next to ``path`` in a thread now, so that it overlaps the
-    caller's own loading; pass it to :func:`open_variants`. None when there is no index to
-    read (or ``use_index`` is off); the source then decides as usual."""
-    path = os.fspath(path)
-    if not use_index or path == "-":
-        return None
-    from egfr_annot.io.vcf_index import IndexRead, find_index
-
-    index = find_index(path)
-    return IndexRead(index) if index is not None else None
 
 
 class VariantSource:

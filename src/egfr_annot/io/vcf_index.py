@@ -88,6 +88,18 @@ class IndexRead:
         return _parse_index(self._data)
 
 
+def prestart_index_read(path: str | os.PathLike[str], *, use_index: bool = True
+                        ) -> IndexRead | None:
+    """Start reading the index next to ``path`` in a thread now, so that it overlaps the
+    caller's own loading; pass it to ``vcf.open_variants``. None when there is no index to
+    read (or ``use_index`` is off); the source then decides as usual."""
+    path = os.fspath(path)
+    if not use_index or path == "-":
+        return None
+    index = find_index(path)
+    return IndexRead(index) if index is not None else None
+
+
 def read_index(index: str) -> IndexInfo | None:
     """Parse a .tbi/.csi index (None when unreadable or without record counts)."""
     return _parse_index(_inflated_index(index))

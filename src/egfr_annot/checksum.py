@@ -1,0 +1,75 @@
+"""The input's sha256 for the outputs' provenance, computed in a background thread (issue #9).
+Standard-library imports only: ``egfr-annot run`` starts it before the pipeline's imports."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+
+
+def start_sha256(path: str, *, after: Callable[[], object] | None = None
+                 ) -> Callable[[], str | None]:
+    """Hash ``path`` in a background thread (hashlib releases the GIL on large blocks), so an
+    indexed run that reads a few kilobases of a 100 MB file does not wait for its checksum.
+    ``after``: wait for it first (a large file's scanning child: both its threads and ours
+    have the cores until it is done; after it, one core is idle). Returns a function that
+    waits for the digest."""
+    if path == "-":
+        return lambda: None
+    import threading
+
+    outcome: list[str | None | BaseException] = []
+
+    def work() -> None:
+        try:
+            if after is not None:
+                after()
+            outcome.append(sha256_of(path))
+        except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append(err)
+
+    thread = threading.Thread(target=work, name="egfr-annot-sha256", daemon=True)
+    thread.start()
+
+    def result() -> str | None:
+        thread.join()
+        value = outcome[0]
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    return result
+
+
+_HASH_CHUNK = 32 << 20  # a multiple of mmap.ALLOCATIONGRANULARITY (chunks are mapped apart)
+
+
+def sha256_of(path: str) -> str | None:
+    """sha256 of a regular file; None for standard input and pipes (read once, by the
+    reader)."""
+    if path == "-":
+        return None
+    import mmap
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return None  # a pipe (<(zcat ...)) is read once, by the reader: like stdin
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        # Each 32 MB chunk is mapped, hashed inside hashlib's C loop (which runs without the
+        # GIL) and unmapped (close() too runs without it; madvise(DONTNEED) held the GIL ~2 ms
+        # per chunk against the main thread): this thread takes the GIL back a few times
+        # only, each take can wait the 5 ms switch interval, and RSS grows by one chunk at
+        # most (issue #9). (A file truncated while it is hashed would end the process with
+        # SIGBUS; the reader would find it broken too.)
+        for start in range(0, size, _HASH_CHUNK):
+            chunk = mmap.mmap(fh.fileno(), min(_HASH_CHUNK, size - start),
+                              access=mmap.ACCESS_READ, offset=start)
+            try:
+                with memoryview(chunk) as view:
+                    digest.update(view)
+            finally:
+                chunk.close()
+    return digest.hexdigest()
