@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from egfr_annot import __version__
 from egfr_annot.resources import kb_version
@@ -54,3 +55,26 @@ def test_unknown_build_choice_exits_2(tmp_path) -> None:
     proc = run_cli("run", "x.vcf", "--build", "hg19", cwd=str(tmp_path))
     assert proc.returncode == 2
     assert "hg19" in proc.stderr
+
+
+def test_a_successful_command_ends_without_the_interpreter_teardown(tmp_path: Path) -> None:
+    # The console entry point ends a successful run with os._exit (issue #9: ~10-15 ms):
+    # outputs and the standard streams are complete, atexit handlers do not run; a failed
+    # command exits normally.
+    example = Path(__file__).parents[2] / "example_vcfs" / "acquired_resistance.GRCh38.vcf.gz"
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('TEARDOWN', file=sys.stderr))\n"
+        "from egfr_annot.cli import main\n"
+        "sys.argv = ['egfr-annot', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    ok = subprocess.run([sys.executable, "-c", code, "run", str(example), "-o", "x"],
+                        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert "TEARDOWN" not in ok.stderr and "wrote " in ok.stderr.splitlines()[-1]
+    summary = (tmp_path / "x.summary.tsv").read_text()
+    assert summary.endswith("\n") and "resistance_detected" in summary
+    failed = subprocess.run([sys.executable, "-c", code, "run", str(tmp_path / "none.vcf")],
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert failed.returncode == 2 and "TEARDOWN" in failed.stderr

@@ -113,4 +113,22 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(1)
     # Without standalone mode click returns ctx.exit()'s code instead of exiting.
-    sys.exit(rc if isinstance(rc, int) else 0)
+    code = rc if isinstance(rc, int) else 0
+    if argv is None and code == 0:
+        _exit_without_teardown()
+    sys.exit(code)
+
+
+def _exit_without_teardown() -> None:
+    """End a successful command-line process at once. Every output is written, closed and
+    renamed by now, child processes and pools are ended and the checksum thread is joined:
+    the interpreter's teardown would only free the run's objects one by one (~10-15 ms of a
+    large file's or a panel file's run, issue #9). Standard output and error are flushed
+    first; a closed pipe leaves the normal exit to deal with it. (Only for the console entry
+    point: ``main(argv)`` called from Python exits normally.)"""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        return
+    os._exit(0)
