@@ -1274,21 +1274,8 @@ def _deep_consequence(
         label = ix.exon_c_label(part, pos)
         exon, intron = f"{part.number}/{ix.n_exons}", ""
     ref, alt = (m.ref, m.alt) if ix.plus else (_BASE_COMPLEMENT[m.ref], _BASE_COMPLEMENT[m.alt])
-    model = ix.model
-    return Consequence(
-        gene=model.gene,
-        transcript=model.refseq,
-        transcript_ensembl=model.ensembl,
-        strand=model.strand,
-        so_terms=(term,),
-        hgvsc=f"c.{label}{ref}>{alt}",
-        hgvsp="",
-        hgvsp_short="",
-        exon=exon,
-        intron=intron,
-        ref_matches=True,
-        notes=notes,
-    )
+    return _protein_less(ix.model, (term,), f"c.{label}{ref}>{alt}", exon, intron,
+                         ref_matches=True, notes=notes)
 
 
 _BASE_COMPLEMENT = {"A": "T", "C": "G", "G": "C", "T": "A"}
@@ -1318,15 +1305,23 @@ def _without_protein(
 ) -> Consequence:
     """Location terms, exon/intron numbers and the c. (read without flanking bases: a
     substitution needs none, and a mismatching REF gets no dup detection); no protein."""
-    model = ix.model
     exon, intron = _exon_intron_numbers(m, ix)
+    return _protein_less(ix.model, so_terms, hgvs_c(m, ix, _NoReference()), exon, intron,
+                         ref_matches=ref_matches, notes=notes)
+
+
+def _protein_less(
+    model: TranscriptModel, so_terms: tuple[str, ...], hgvsc: str, exon: str, intron: str, *,
+    ref_matches: bool, notes: tuple[str, ...],
+) -> Consequence:
+    """A consequence without a protein change on ``model``."""
     return Consequence(
         gene=model.gene,
         transcript=model.refseq,
         transcript_ensembl=model.ensembl,
         strand=model.strand,
         so_terms=so_terms,
-        hgvsc=hgvs_c(m, ix, _NoReference()),
+        hgvsc=hgvsc,
         hgvsp="",
         hgvsp_short="",
         exon=exon,
