@@ -821,9 +821,9 @@ def _exon_intron_numbers(m: MinimalAllele, ix: TranscriptIndex) -> tuple[str, st
     if m.start == m.end:  # one base (most records): in one exon, one intron, or neither
         exon = ix.exon_at(m.start)
         if exon is not None:
-            return f"{exon.number}/{ix.n_exons}", ""
+            return _exon_number(ix, exon), ""
         intron = ix.intron_at(m.start)
-        return "", f"{intron.number}/{ix.n_exons - 1}" if intron is not None else ""
+        return "", _intron_number(ix, intron) if intron is not None else ""
 
     def fmt(numbers: list[int], total: int) -> str:
         if not numbers:
@@ -833,6 +833,16 @@ def _exon_intron_numbers(m: MinimalAllele, ix: TranscriptIndex) -> tuple[str, st
 
     exons, introns = ix.overlapping_numbers(m.start, m.end)
     return fmt(exons, ix.n_exons), fmt(introns, ix.n_exons - 1)
+
+
+def _exon_number(ix: TranscriptIndex, exon: TxExon) -> str:
+    """VEP's EXON field for one exon: ``2/6``."""
+    return f"{exon.number}/{ix.n_exons}"
+
+
+def _intron_number(ix: TranscriptIndex, intron: TxIntron) -> str:
+    """VEP's INTRON field for one intron: ``1/5``."""
+    return f"{intron.number}/{ix.n_exons - 1}"
 
 
 # ============================================================================================
@@ -1269,10 +1279,10 @@ def _deep_consequence(
     pos = m.start
     if isinstance(part, TxIntron):
         label = ix.intron_c_label(part, pos)
-        exon, intron = "", f"{part.number}/{ix.n_exons - 1}"
+        exon, intron = "", _intron_number(ix, part)
     else:
         label = ix.exon_c_label(part, pos)
-        exon, intron = f"{part.number}/{ix.n_exons}", ""
+        exon, intron = _exon_number(ix, part), ""
     ref, alt = (m.ref, m.alt) if ix.plus else (_BASE_COMPLEMENT[m.ref], _BASE_COMPLEMENT[m.alt])
     return _protein_less(ix.model, (term,), f"c.{label}{ref}>{alt}", exon, intron,
                          ref_matches=True, notes=notes)
@@ -1292,22 +1302,10 @@ def _mismatch(m: MinimalAllele, ix: TranscriptIndex, known: str) -> Consequence:
         f"REF {m.ref} does not match the {model.build} reference {known} at "
         f"{m.chrom}:{m.start}; wrong genome build? No protein change reported"
     )
-    return _without_protein(m, ix, sort_terms(terms), ref_matches=False, notes=(note,))
-
-
-def _without_protein(
-    m: MinimalAllele,
-    ix: TranscriptIndex,
-    so_terms: tuple[str, ...],
-    *,
-    ref_matches: bool,
-    notes: tuple[str, ...],
-) -> Consequence:
-    """Location terms, exon/intron numbers and the c. (read without flanking bases: a
-    substitution needs none, and a mismatching REF gets no dup detection); no protein."""
     exon, intron = _exon_intron_numbers(m, ix)
-    return _protein_less(ix.model, so_terms, hgvs_c(m, ix, _NoReference()), exon, intron,
-                         ref_matches=ref_matches, notes=notes)
+    # the c. read without flanking bases: a mismatching REF gets no dup detection
+    return _protein_less(model, sort_terms(terms), hgvs_c(m, ix, _NoReference()), exon, intron,
+                         ref_matches=False, notes=(note,))
 
 
 def _protein_less(

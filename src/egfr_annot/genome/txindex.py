@@ -118,7 +118,11 @@ class TranscriptIndex:
         x = self.exon_at(g)
         if x is None:
             return None
-        return x.t_start + (g - x.g_start if self.plus else x.g_end - g)
+        return self.t_in_exon(x, g)
+
+    def t_in_exon(self, exon: TxExon, g: int) -> int:
+        """cDNA position of genomic ``g`` in ``exon`` (found by the caller)."""
+        return exon.t_start + (g - exon.g_start if self.plus else exon.g_end - g)
 
     def t2g(self, t: int) -> int:
         for x in self.exons:
@@ -183,7 +187,7 @@ class TranscriptIndex:
 
     def exon_c_label(self, exon: TxExon, g: int) -> str:
         """:meth:`c_label` of genomic ``g`` in ``exon`` (found by the caller)."""
-        return self.c_of_t(exon.t_start + (g - exon.g_start if self.plus else exon.g_end - g))
+        return self.c_of_t(self.t_in_exon(exon, g))
 
     def intron_c_label(self, intron: TxIntron, g: int) -> str:
         """:meth:`c_label` of genomic ``g`` in ``intron`` (found by the caller)."""
