@@ -16,21 +16,21 @@ from egfr_annot.records import Allele, Call, Consequence, Finding, RuleMatch
 from egfr_annot.verdict import EvidenceCall
 
 
-@dataclass(frozen=True, slots=True)
-class _Plain:
-    name: str
-    start: int
-    notes: tuple[str, ...] = ()
-    vaf: float | None = None
+def _record_class() -> type:
+    """A new frozen, slotted dataclass (the decorator changes the class it is given)."""
+
+    @dataclass(frozen=True, slots=True)
+    class _Record:
+        name: str
+        start: int
+        notes: tuple[str, ...] = ()
+        vaf: float | None = None
+
+    return _Record
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
-class _Fast:
-    name: str
-    start: int
-    notes: tuple[str, ...] = ()
-    vaf: float | None = None
+_Plain = _record_class()
+_Fast = fast_frozen_init(_record_class())
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_same_fields_as_the_generated_init(args: tuple[object, ...],
                                            kwargs: dict[str, object]) -> None:
     fast, plain = _Fast(*args, **kwargs), _Plain(*args, **kwargs)  # type: ignore[arg-type]
     assert dataclasses.astuple(fast) == dataclasses.astuple(plain)
-    assert repr(fast) == repr(plain).replace("_Plain", "_Fast")
+    assert repr(fast) == repr(plain)
     assert fast == _Fast(*args, **kwargs)  # type: ignore[arg-type]
     assert hash(fast) == hash(_Fast(*args, **kwargs))  # type: ignore[arg-type]
 
@@ -56,7 +56,7 @@ def test_same_signature_and_errors() -> None:
             _Fast(*bad_args, **bad_kwargs)
         with pytest.raises(TypeError) as plain_error:
             _Plain(*bad_args, **bad_kwargs)
-        assert str(fast_error.value) == str(plain_error.value).replace("_Plain", "_Fast")
+        assert str(fast_error.value) == str(plain_error.value)
 
 
 def test_instances_stay_frozen() -> None:
