@@ -13,8 +13,9 @@ def start_sha256(path: str, *, after: Callable[[], object] | None = None
     """Hash ``path`` in a background thread (hashlib releases the GIL on large blocks), so an
     indexed run that reads a few kilobases of a 100 MB file does not wait for its checksum.
     ``after``: wait for it first (a large file's scanning child: both its threads and ours
-    have the cores until it is done; after it, one core is idle). Returns a function that
-    waits for the digest."""
+    have the cores until it is done; after it, one core is idle, issue #9). A file streamed in
+    this process is hashed as it is read instead (``vcf_stream.open_stream(checksum=)``).
+    Returns a function that waits for the digest."""
     if path == "-":
         return lambda: None
     import threading

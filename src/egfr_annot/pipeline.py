@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egfr_annot import __version__
-from egfr_annot.checksum import start_sha256
+from egfr_annot.checksum import sha256_of, start_sha256
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.records import (
@@ -290,26 +290,28 @@ def annotate_input(
     ``scan_process``: the file's scanning child, if the caller started it already
     (``scan_child.prestart_scan_process`` for ``path``); this function then owns it.
     ``input_sha256``: the file's checksum, if the caller started it already
-    (``checksum.start_sha256``, waiting for that child); else it is started here, unless
-    ``options.checksum`` is off."""
+    (``checksum.start_sha256``); else, unless ``options.checksum`` is off, a file streamed here
+    (standard input and pipes too) is hashed as it is read, a large file's (read by the
+    scanning child) by a thread once the child is done, an indexed file's by a thread from the
+    start, and a BCF (read by cyvcf2) at the end."""
     from egfr_annot.io.scan_child import prestart_scan_process
     from egfr_annot.io.vcf_index import prestart_index_read
 
     display_path = "-" if path == "-" else path
-    # A large file's scanning process, an indexed file's index read and the checksum thread
+    # A large file's scanning process, an indexed file's index read and its checksum thread
     # start first, before the reader's own imports (~45 ms): they overlap all loading below.
     # (The checksum of a 100 MB indexed file takes ~80 ms: started after those imports, it
     # was the last thing an indexed run waited for, issue #9.)
     if scan_process is None:
         scan_process = prestart_scan_process(path, use_index=options.use_index)
-    checksum = input_sha256 or (
-        start_sha256(path, after=scan_process.wait if scan_process is not None else None)
-        if options.checksum
-        else (lambda: None)
-    )
     index_read = (
         prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
     )
+    checksum = input_sha256
+    if checksum is None and options.checksum and (scan_process or index_read) is not None:
+        checksum = start_sha256(
+            path, after=scan_process.wait if scan_process is not None else None
+        )
     from egfr_annot.io.vcf import detect_build, open_variants
     forced_build: Build | None = options.build if options.build != "auto" else None
 
@@ -327,6 +329,7 @@ def annotate_input(
         use_index=options.use_index,
         scan_process=scan_process,
         index_read=index_read,
+        checksum=options.checksum and checksum is None,
     ) as source:
         header = source.header
         header_build, header_evidence = detect_build(header)
@@ -420,6 +423,7 @@ def annotate_input(
 
         symbolic = list(source.symbolic_records())
         counts = source.counts
+        streamed_sha256 = source.input_sha256
     skipped.update(dict(counts.skipped))
 
     if ref_mismatches and not decision.forced:
@@ -472,7 +476,7 @@ def annotate_input(
         build=build,
         build_source=decision.source or "default GRCh38 (no build evidence in header or records)",
         input_path=display_path,
-        input_sha256=checksum(),
+        input_sha256=_input_sha256(path, options, checksum, streamed_sha256),
         command_line=options.command_line,
     )
     final_counts = replace(
@@ -578,6 +582,22 @@ class _EvidenceOnly:
         )
         self._last_far = ((chrom, start, end), far)
         return far
+
+
+def _input_sha256(
+    path: str,
+    options: RunOptions,
+    started: Callable[[], str | None] | None,
+    streamed: str | None,
+) -> str | None:
+    """The input's sha256: of the bytes streamed (the file as read), else the one started
+    before reading (by the caller, or the thread of an indexed file); a file that was neither
+    (BCF, read by cyvcf2) is hashed here."""
+    if streamed is not None:
+        return streamed
+    if started is not None:
+        return started()
+    return sha256_of(path) if options.checksum else None
 
 
 def _ref_mismatch(cons: Consequence, call: Call, build: Build) -> Consequence:

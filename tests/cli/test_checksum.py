@@ -79,3 +79,108 @@ def test_annotate_input_takes_the_callers_checksum() -> None:
     assert asked == [True] and result.provenance.input_sha256 == "f" * 64
     (result,) = annotate_input(str(example), RunOptions(), Resources())
     assert result.provenance.input_sha256 == hashlib.sha256(example.read_bytes()).hexdigest()
+
+
+# -- a streamed file is hashed as it is read (the file is read once; stdin and pipes too) ------
+EXAMPLES = Path(__file__).resolve().parents[2] / "example_vcfs"
+KRAS_38 = [("chr12", 25_205_000, 25_251_000, "KRAS")]
+
+
+def _streamed_sha256(path: str, *, scan_process: str) -> tuple[str | None, int, str]:
+    from egfr_annot.io.regions import RegionSet
+    from egfr_annot.io.vcf import open_variants
+
+    os.environ["EGFR_ANNOT_SCAN_PROCESS"] = scan_process
+    try:
+        with open_variants(path, regions=RegionSet(KRAS_38), use_index=False,
+                           checksum=True) as source:
+            n_calls = sum(1 for _ in source.calls())
+            return source.input_sha256, n_calls, source.read_mode_detail
+    finally:
+        del os.environ["EGFR_ANNOT_SCAN_PROCESS"]
+
+
+def _example_as(form: str, tmp_path: Path) -> Path:
+    import gzip
+    import subprocess
+
+    text = (EXAMPLES / "acquired_resistance.GRCh38.vcf.gz").read_bytes()
+    text = gzip.decompress(text)
+    path = tmp_path / ("x.vcf" if form == "plain" else "x.vcf.gz")
+    if form == "plain":
+        path.write_bytes(text)
+    elif form == "gzip":
+        path.write_bytes(gzip.compress(text, mtime=0))
+    else:
+        path.with_suffix("").write_bytes(text)
+        subprocess.run(["bgzip", "-f", str(path.with_suffix(""))], check=True)
+        if form == "bgzip+padding":  # zeros after the last member (gzip tolerates them)
+            path.write_bytes(path.read_bytes() + bytes(1000))
+    return path
+
+
+@pytest.mark.parametrize("form", ["plain", "bgzip", "gzip", "bgzip+padding"])
+def test_streamed_input_is_hashed_as_read(tmp_path: Path, form: str) -> None:
+    path = _example_as(form, tmp_path)
+    digest, n_calls, detail = _streamed_sha256(str(path), scan_process="0")
+    assert detail == ""  # (streamed in this process)
+    # every byte, the trailing ones too: the value `sha256sum` gives
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert n_calls == 2  # (KRAS G12D and G12A: the file was read as usual)
+
+
+def test_a_file_the_scanning_child_reads_is_hashed_once_it_is_done(tmp_path: Path) -> None:
+    # (the child reads the file; the hash runs here when a core is free: `start_sha256(after=)`)
+    from egfr_annot.pipeline import Resources, RunOptions, annotate_input
+
+    path = _example_as("bgzip", tmp_path)
+    digest, _, detail = _streamed_sha256(str(path), scan_process="1")
+    assert detail == "streamed by a scanning subprocess" and digest is None
+    os.environ["EGFR_ANNOT_SCAN_PROCESS"] = "1"
+    try:
+        (result,) = annotate_input(str(path), RunOptions(), Resources())
+    finally:
+        del os.environ["EGFR_ANNOT_SCAN_PROCESS"]
+    assert result.provenance.input_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_streamed_file_is_not_hashed_without_checksum(tmp_path: Path) -> None:
+    from egfr_annot.io.vcf import open_variants
+
+    with open_variants(EXAMPLES / "braf_v600e.GRCh37.vcf") as source:
+        list(source.calls())
+    assert source.input_sha256 is None
+
+
+def test_indexed_and_streamed_runs_give_the_same_checksum() -> None:
+    # an indexed file is hashed by a thread (the reader reads only its regions, unhashed)
+    from egfr_annot.io.regions import RegionSet
+    from egfr_annot.io.vcf import open_variants
+    from egfr_annot.pipeline import Resources, RunOptions, annotate_input
+
+    example = EXAMPLES / "acquired_resistance.GRCh38.vcf.gz"
+    with open_variants(example, regions=RegionSet(KRAS_38), checksum=True) as source:
+        assert source.read_mode == "indexed" and len(list(source.calls())) == 2
+    assert source.input_sha256 is None
+    expected = hashlib.sha256(example.read_bytes()).hexdigest()
+    for use_index in (True, False):
+        (result,) = annotate_input(str(example), RunOptions(use_index=use_index), Resources())
+        assert result.provenance.input_sha256 == expected
+    (result,) = annotate_input(str(example), RunOptions(checksum=False), Resources())
+    assert result.provenance.input_sha256 is None
+
+
+def test_standard_input_gets_its_checksum(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = (EXAMPLES / "acquired_resistance.GRCh38.vcf.gz").read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "egfr_annot", "run", "-", "-o", str(tmp_path / "s"), "-q"],
+        input=data, capture_output=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "s.summary.tsv").read_text().splitlines()
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    column = rows[0].index("input_sha256")
+    assert rows[1][column] == hashlib.sha256(data).hexdigest()

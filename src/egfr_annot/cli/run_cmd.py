@@ -76,7 +76,7 @@ def run(
 
     # A large input's scanning child starts before the pipeline is imported: its own start-up
     # (Python, numpy: ~0.1 s) then overlaps ours (issue #9). The pipeline adopts it.
-    from egfr_annot.io.scan_child import prestart_scan_process
+    from egfr_annot.io.scan_child import find_index, prestart_scan_process
 
     early = (
         prestart_scan_process(inputs[0], use_index=not kwargs.get("no_index"))
@@ -85,10 +85,13 @@ def run(
     )
     if early is not None:  # ended with the command, whatever happens (a no-op once used)
         click.get_current_context().call_on_close(early.close)
-    # So does the checksum (~80 ms for a 100 MB indexed file, whose run is ~0.2 s; after the
-    # child, if there is one)
+    # So does the checksum of a file read through its index (~80 ms for a 100 MB file, whose
+    # run is ~0.2 s) or by the child (once it is done); a file streamed here is hashed as it
+    # is read.
     early_sha256 = None
-    if len(inputs) == 1 and not kwargs.get("no_checksum"):
+    if len(inputs) == 1 and not kwargs.get("no_checksum") and (
+        early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None)
+    ):
         from egfr_annot.checksum import start_sha256
 
         early_sha256 = start_sha256(inputs[0], after=early.wait if early is not None else None)

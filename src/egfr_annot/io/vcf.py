@@ -134,6 +134,7 @@ def open_variants(
     use_index: bool = True,
     scan_process: ScanProcess | None = None,
     index_read: IndexRead | None = None,
+    checksum: bool = False,
 ) -> VariantSource:
     """Open a VCF/BCF and read its header (errors in the header are raised here).
 
@@ -154,11 +155,15 @@ def open_variants(
         child process, and ends it otherwise (also on errors).
     index_read:
         From :func:`prestart_index_read`: the index already being read in a thread.
+    checksum:
+        Hash the file as it is streamed: ``VariantSource.input_sha256`` once the records are
+        read (None for a file read through its index, by a scanning child or by cyvcf2: hash
+        it apart, as ``pipeline.annotate_input`` does).
     """
     try:
         return VariantSource(os.fspath(path), regions=regions, sample=sample, normal=normal,
                              use_index=use_index, scan_process=scan_process,
-                             index_read=index_read)
+                             index_read=index_read, checksum=checksum)
     except BaseException:
         if scan_process is not None:
             scan_process.close()
@@ -179,6 +184,7 @@ class VariantSource:
         use_index: bool,
         scan_process: ScanProcess | None = None,
         index_read: IndexRead | None = None,
+        checksum: bool = False,
     ) -> None:
         self.path = path
         self._scan_process = scan_process  # prestarted: adopted by a SubprocessScanner
@@ -192,6 +198,8 @@ class VariantSource:
         self._index_info: IndexInfo | None = None
         self.read_mode_detail = ""
         self._scanner: SubprocessScanner | None = None
+        # sha256 of the file, when it was streamed here with ``checksum`` (once it is read)
+        self.input_sha256: str | None = None
         # No read-ahead thread where only the header is read here: the file is read through
         # its index, or by the prestarted scanning child (the thread would inflate blocks
         # nobody reads, on the cores the child needs).
@@ -199,6 +207,7 @@ class VariantSource:
             path,
             read_ahead=scan_process is None
             and not (use_index and regions is not None and _has_index(path)),
+            checksum=checksum,
         )
         try:
             if self._stream.is_bcf:
@@ -350,6 +359,8 @@ class VariantSource:
                 span_keys=span_keys,
             )
         yield from scanner.lines()
+        if self._scanner is None and self._stream is not None:
+            self.input_sha256 = self._stream.finish_checksum()
         self._tally.records_read = scanner.records_read
         if scanner.blank_lines:
             self._tally.warn(f"{scanner.blank_lines} blank line(s) ignored",

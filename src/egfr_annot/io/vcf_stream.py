@@ -36,14 +36,76 @@ class OpenedStream:
     is_bcf: bool
     path: str  # as given ("-" for stdin)
     spooled_path: str | None = None  # stdin BCF copied to a temporary file
+    # the file as read (fh decompresses it), and the sha256 of the bytes read from it so far
+    raw: IO[bytes] | None = None
+    digest: Any = None
 
     def close(self) -> None:
         try:
             self.fh.close()
         finally:
+            if self.raw is not None and self.path != "-":
+                self.raw.close()  # (the gzip reader leaves a file object it is given open)
             if self.spooled_path:
                 with contextlib.suppress(OSError):
                     os.unlink(self.spooled_path)
+
+    def finish_checksum(self) -> str | None:
+        """The sha256 of the whole input, once ``fh`` has been read to its end: what follows
+        the last gzip member is read and hashed too, so the value is the file's ``sha256sum``.
+        Closes the stream. None when the stream was opened without ``checksum``."""
+        if self.digest is None or self.raw is None:
+            self.close()
+            return None
+        if self.fh is not self.raw:
+            self.fh.close()  # (joins the inflating thread: nothing else reads ``raw`` after it)
+        while self.raw.read(1 << 20):
+            pass
+        self.close()
+        return str(self.digest.hexdigest())
+
+
+class _HashingRaw(io.RawIOBase):
+    """A raw file whose bytes go into ``digest`` as they are read, in order: the checksum of
+    the bytes the reader really read, without reading the file a second time (issues #7, #9).
+    It works for standard input and pipes too, which cannot be read twice."""
+
+    def __init__(self, raw: Any, digest: Any, *, close_raw: bool) -> None:
+        super().__init__()
+        self._raw = raw
+        self._digest = digest
+        self._close_raw = close_raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        n = self._raw.readinto(buffer)
+        if n:
+            with memoryview(buffer) as view:
+                self._digest.update(view[:n])
+        return n  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if not self.closed and self._close_raw:
+            self._raw.close()
+        super().close()
+
+
+def _open_raw(path: str, digest: Any) -> tuple[Any, bool]:
+    """The buffered input (``path`` or standard input), hashed into ``digest`` as it is read
+    when a digest is given; and whether it is hashed."""
+    if path == "-":
+        stdin: Any = sys.stdin.buffer
+        if digest is not None and hasattr(stdin, "readinto"):
+            # read through the hash from where standard input stands (its own buffer first)
+            return io.BufferedReader(_HashingRaw(stdin, digest, close_raw=False),
+                                     buffer_size=1 << 20), True
+        return (stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)), False
+    if digest is None:
+        return open(path, "rb", buffering=1 << 20), False  # noqa: SIM115 - see OpenedStream
+    return io.BufferedReader(_HashingRaw(open(path, "rb", buffering=0), digest,  # noqa: SIM115
+                                         close_raw=True), buffer_size=1 << 20), True
 
 
 def display_name(path: str) -> str:
@@ -55,12 +117,13 @@ def _is_bgzf(head: bytes) -> bool:
     return len(head) >= 14 and head[3] & 4 != 0 and head[12:14] == b"BC"
 
 
-def open_stream(path: str, *, read_ahead: bool = True) -> OpenedStream:
+def open_stream(path: str, *, read_ahead: bool = True, checksum: bool = False) -> OpenedStream:
     """Open ``path`` (or ``-``) and return a decompressed binary stream.
 
     ``read_ahead``: gzip is inflated by a thread in 2 MB blocks, for reading on. Without it
     (a file read through its index: only the header comes from here) the first lines arrive at
     once instead of after the first block (~15 ms for a large file).
+    ``checksum``: hash the input as it is read (:meth:`OpenedStream.finish_checksum`).
 
     Raises
     ------
@@ -68,12 +131,13 @@ def open_stream(path: str, *, read_ahead: bool = True) -> OpenedStream:
         The file cannot be opened, is empty, or its compressed data is corrupt at the start.
     """
     name = display_name(path)
+    digest = None
+    if checksum:
+        import hashlib
+
+        digest = hashlib.sha256()
     try:
-        if path == "-":
-            stdin: Any = sys.stdin.buffer
-            raw: Any = stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)
-        else:
-            raw = open(path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed by OpenedStream
+        raw, hashed = _open_raw(path, digest)
         head = raw.peek(18)[:18]
     except FileNotFoundError as err:
         raise InputError(name, None, "no such file") from err
@@ -99,8 +163,10 @@ def open_stream(path: str, *, read_ahead: bool = True) -> OpenedStream:
         first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
     except Exception as err:  # noqa: BLE001 - any decompression error: not readable gzip
         fh.close()
+        raw.close() if path != "-" else None
         raise _corrupt_data_error(name, None, err) from err
-    stream = OpenedStream(fh, compression, first == BCF_MAGIC, path)
+    stream = OpenedStream(fh, compression, first == BCF_MAGIC, path, raw=raw,
+                          digest=digest if hashed else None)
     if stream.is_bcf and path == "-":
         stream = _spool_stdin_bcf(stream)
     return stream
