@@ -450,7 +450,12 @@ def render(meta: dict[str, Any], checks: list[Check], sections: list[str], impor
     out += [f"| {c.target} | {c.measured} | {c.limit} | {c.verdict} |" for c in checks]
     n_fail = sum(c.ok is False for c in checks)
     n_pass = sum(c.ok is True for c in checks)
-    out += ["", f"**{n_pass} PASS, {n_fail} FAIL.**", "", "## Figures", ""]
+    out += ["", f"**{n_pass} PASS, {n_fail} FAIL.**", "",
+            "One run of the benchmark decides each row. Where a ratio is within ~10 % of its "
+            "limit, reruns on the same machine can land on either side of it (the 2 cores are "
+            "shared and the timings drift): `benchmarks/PROFILING.md` keeps the repeated "
+            "runs, and only a margin larger than that noise counts as holding.", "",
+            "## Figures", ""]
     for section in sections:
         out += [section, ""]
     if rss:
