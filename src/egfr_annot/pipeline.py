@@ -308,7 +308,9 @@ def annotate_input(
         prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
     )
     checksum = input_sha256
-    if checksum is None and options.checksum and (scan_process or index_read) is not None:
+    if checksum is None and options.checksum and (
+        scan_process is not None or index_read is not None
+    ):
         checksum = start_sha256(
             path, after=scan_process.wait if scan_process is not None else None
         )

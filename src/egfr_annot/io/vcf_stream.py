@@ -92,20 +92,20 @@ class _HashingRaw(io.RawIOBase):
         super().close()
 
 
-def _open_raw(path: str, digest: Any) -> tuple[Any, bool]:
+def _open_raw(path: str, digest: Any) -> tuple[Any, Any]:
     """The buffered input (``path`` or standard input), hashed into ``digest`` as it is read
-    when a digest is given; and whether it is hashed."""
+    when a digest is given; and the digest it feeds (None when it is not hashed)."""
     if path == "-":
         stdin: Any = sys.stdin.buffer
         if digest is not None and hasattr(stdin, "readinto"):
             # read through the hash from where standard input stands (its own buffer first)
             return io.BufferedReader(_HashingRaw(stdin, digest, close_raw=False),
-                                     buffer_size=1 << 20), True
-        return (stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)), False
+                                     buffer_size=1 << 20), digest
+        return (stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)), None
     if digest is None:
-        return open(path, "rb", buffering=1 << 20), False  # noqa: SIM115 - see OpenedStream
+        return open(path, "rb", buffering=1 << 20), None  # noqa: SIM115 - see OpenedStream
     return io.BufferedReader(_HashingRaw(open(path, "rb", buffering=0), digest,  # noqa: SIM115
-                                         close_raw=True), buffer_size=1 << 20), True
+                                         close_raw=True), buffer_size=1 << 20), digest
 
 
 def display_name(path: str) -> str:
@@ -137,7 +137,7 @@ def open_stream(path: str, *, read_ahead: bool = True, checksum: bool = False) -
 
         digest = hashlib.sha256()
     try:
-        raw, hashed = _open_raw(path, digest)
+        raw, digest = _open_raw(path, digest)
         head = raw.peek(18)[:18]
     except FileNotFoundError as err:
         raise InputError(name, None, "no such file") from err
@@ -165,8 +165,7 @@ def open_stream(path: str, *, read_ahead: bool = True, checksum: bool = False) -
         fh.close()
         raw.close() if path != "-" else None
         raise _corrupt_data_error(name, None, err) from err
-    stream = OpenedStream(fh, compression, first == BCF_MAGIC, path, raw=raw,
-                          digest=digest if hashed else None)
+    stream = OpenedStream(fh, compression, first == BCF_MAGIC, path, raw=raw, digest=digest)
     if stream.is_bcf and path == "-":
         stream = _spool_stdin_bcf(stream)
     return stream
