@@ -333,11 +333,7 @@ def load_panel_regions(
         with path.open(encoding="utf-8", newline="") as fh:
             rows = csv.DictReader((line for line in fh if not line.startswith("#")),
                                   delimiter="\t")
-            import os
-            only=os.environ.get("HACK_ROLES")
             for row in rows:
-                if only is not None and row["role"] not in only.split(","):
-                    continue
                 if roles is not None and row["role"] not in roles:
                     continue
                 chrom = row[f"{col}_chrom"]
