@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Speed benchmarks of egfr-annot (issue #9): generate the data, time egfr-annot and bcftools
-# side by side with hyperfine, measure peak memory and import time, write RESULTS.md.
+# side by side (the ratio sections in interleaved rounds, interleave.py; start-up and batch with
+# hyperfine), measure peak memory and import time, write RESULTS.md.
 #
 #   benchmarks/run.sh                 # full benchmark (1M + 5M records, indexed 5M, start-up,
 #                                     # batch of 1,000 panel VCFs); ~15-25 min on 2 cores
@@ -8,15 +9,15 @@
 #
 # Options:
 #   --quick            small sizes, 2 runs each (timings are NOT comparable to the targets)
-#   --out DIR          results directory (hyperfine JSON, RSS, importtime, RESULTS.md);
+#   --out DIR          results directory (timing JSON, RSS, importtime, RESULTS.md);
 #                      default benchmarks/work/results (full) or benchmarks/work/quick
 #   --data DIR         generated data (default benchmarks/data, git-ignored); reused when the
 #                      generator's sidecar .json says it is already the requested file
 #   --results FILE     where to write the Markdown summary (default: benchmarks/RESULTS.md for
 #                      a full run, DIR/RESULTS.md for --quick)
 #   --only LIST        comma-separated sections: large,indexed,memory,startup,batch
-#   --runs N           hyperfine runs for the large files (default 5; --quick 2); the indexed
-#                      section runs 15 times (--quick 2), start-up 20 times
+#   --runs N           interleaved rounds for the large files (default 7; --quick 2); the
+#                      indexed section runs 21 rounds (--quick 2), start-up 20 hyperfine runs
 #   --no-bytecode-cache  keep the environment's PYTHONDONTWRITEBYTECODE; by default the run
 #                      uses a bytecode cache in DIR/pycache (PYTHONPYCACHEPREFIX), as an
 #                      installed package has .pyc files (compiling egfr_annot from source
@@ -81,9 +82,9 @@ else
     LARGE_SIZES="1000000 5000000"
     IDX_RECORDS=5000000; IDX_FRACTION=0.0005
     PANEL_FILES=1000; SUBSET=50
-    RUNS=${RUNS:-5}; WARMUP=1
+    RUNS=${RUNS:-7}; WARMUP=1
     # sub-second commands on a shared machine: enough runs for a steady median
-    INDEXED_RUNS=15
+    INDEXED_RUNS=21
     STARTUP_RUNS=20; STARTUP_WARMUP=3
     BATCH_RUNS=3
     OUT=${OUT:-$HERE/work/results}
@@ -128,6 +129,13 @@ hf() { # hf NAME RUNS WARMUP [hyperfine args...]: JSON to $OUT/hf_NAME.json
     "$HYPERFINE" -N --style basic --runs "$runs" --warmup "$warmup" \
         --export-json "$OUT/hf_$name.json" "$@"
 }
+ilv() { # ilv NAME RUNS WARMUP [-n NAME COMMAND]...: the commands in interleaved rounds (the
+    # ratios compare commands of the same rounds, not blocks minutes apart), same JSON layout
+    local name=$1 runs=$2 warmup=$3
+    shift 3
+    "$PYTHON" "$HERE/interleave.py" --runs "$runs" --warmup "$warmup" \
+        --export-json "$OUT/hf_$name.json" "$@"
+}
 
 "$PYTHON" "$HERE/summarise.py" meta --out "$OUT/meta.json" --mode "$MODE" \
     --egfr-annot "$EGFR" --bcftools "$BCFTOOLS" --hyperfine "$HYPERFINE" --data "$DATA" \
@@ -163,7 +171,7 @@ if want large; then
     for n in $LARGE_SIZES; do
         f="$DATA/wgs_$(human "$n").vcf.gz"
         log "large unindexed $(human "$n") records: $f"
-        hf "large_$(human "$n")" "$RUNS" "$WARMUP" \
+        ilv "large_$(human "$n")" "$RUNS" "$WARMUP" \
             -n "egfr-annot run --no-checksum" "$EGFR run $f --no-checksum -q --out-dir $SCRATCH/large" \
             -n "egfr-annot run" "$EGFR run $f -q --out-dir $SCRATCH/large" \
             -n "bcftools view -T genes.bed" "$BCFTOOLS view -T $BED $f -o /dev/null"
@@ -174,7 +182,7 @@ fi
 if want indexed; then
     code indexed
     log "indexed $(human $IDX_RECORDS) records: $IDX"
-    hf indexed "$INDEXED_RUNS" "$((WARMUP + 1))" \
+    ilv indexed "$INDEXED_RUNS" "$((WARMUP + 1))" \
         -n "egfr-annot run (indexed)" "$EGFR run $IDX -q --out-dir $SCRATCH/indexed" \
         -n "egfr-annot run --no-checksum (indexed)" "$EGFR run $IDX --no-checksum -q --out-dir $SCRATCH/indexed" \
         -n "egfr-annot run (200-record panel)" "$EGFR run $PANEL_VCF -q --out-dir $SCRATCH/indexed" \

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egfr_annot import __version__
-from egfr_annot.checksum import sha256_of, start_sha256
+from egfr_annot.checksum import hash_after_loading, sha256_of, start_sha256
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.records import (
@@ -292,8 +292,9 @@ def annotate_input(
     ``input_sha256``: the file's checksum, if the caller started it already
     (``checksum.start_sha256``); else, unless ``options.checksum`` is off, a file streamed here
     (standard input and pipes too) is hashed as it is read, a large file's (read by the
-    scanning child) by a thread once the child is done, an indexed file's by a thread from the
-    start, and a BCF (read by cyvcf2) at the end."""
+    scanning child) by a thread once the child is done, an indexed file's by a thread (from the
+    start, or once the knowledge base is loaded for one below
+    ``checksum.HASH_AFTER_LOADING_MAX_BYTES``), and a BCF (read by cyvcf2) at the end."""
     from egfr_annot.io.scan_child import prestart_scan_process
     from egfr_annot.io.vcf_index import prestart_index_read
 
@@ -308,12 +309,16 @@ def annotate_input(
         prestart_index_read(path, use_index=options.use_index) if scan_process is None else None
     )
     checksum = input_sha256
+    hash_later = False
     if checksum is None and options.checksum and (
         scan_process is not None or index_read is not None
     ):
-        checksum = start_sha256(
-            path, after=scan_process.wait if scan_process is not None else None
-        )
+        if scan_process is None and hash_after_loading(path):
+            hash_later = True  # below, once the knowledge base is loaded
+        else:
+            checksum = start_sha256(
+                path, after=scan_process.wait if scan_process is not None else None
+            )
     from egfr_annot.io.vcf import detect_build, open_variants
     forced_build: Build | None = options.build if options.build != "auto" else None
 
@@ -323,6 +328,8 @@ def annotate_input(
         if scan_process is not None:
             scan_process.close()
         raise
+    if hash_later:
+        checksum = start_sha256(path)
     with open_variants(
         path,
         regions=opening_regions,

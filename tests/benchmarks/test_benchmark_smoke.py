@@ -325,3 +325,47 @@ def test_run_sh_quick_end_to_end(tmp_path: Path) -> None:
     # the committed RESULTS.md is not touched by a quick run
     assert "Quick smoke run" not in (BENCH / "RESULTS.md").read_text() \
         if (BENCH / "RESULTS.md").exists() else True
+
+
+# ----------------------------------------------------------------------------------------------
+# interleave.py: the ratio sections' timer
+# ----------------------------------------------------------------------------------------------
+interleave = _load(BENCH / "interleave.py", "_egfr_annot_bench_interleave")
+
+
+def test_interleave_rotates_the_order_of_each_round() -> None:
+    names = ["a", "b", "c"]
+    assert [interleave.rotated(names, r) for r in range(4)] == [
+        ["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
+
+
+def test_interleave_runs_every_command_each_round_and_writes_hyperfine_json(
+        tmp_path: Path) -> None:
+    log = tmp_path / "order.log"
+    py = sys.executable
+
+    def appender(tag: str) -> str:
+        code = f"open({str(log)!r}, 'a').write({tag!r})"
+        return f"{py} -c \"{code}\""
+
+    out = tmp_path / "t.json"
+    assert interleave.main(["--runs", "3", "--warmup", "1", "--export-json", str(out),
+                            "-n", "first", appender("A"), "-n", "second", appender("B")]) == 0
+    # warm-up round AB, then BA, AB, BA: each round runs both, in rotated order
+    assert log.read_text() == "ABBAABBA"
+    data = json.loads(out.read_text())
+    assert [r["command"] for r in data["results"]] == ["first", "second"]
+    for r in data["results"]:
+        assert len(r["times"]) == 3 and r["exit_codes"] == [0, 0, 0]
+        assert r["min"] <= r["median"] <= r["max"] and r["user"] >= 0 and r["system"] >= 0
+    # summarise.py reads it like hyperfine's export
+    timings = summarise.load_hyperfine(out)
+    assert set(timings) == {"first", "second"}
+
+
+def test_interleave_fails_on_a_failing_command(tmp_path: Path) -> None:
+    out = tmp_path / "t.json"
+    with pytest.raises(SystemExit, match="exited with 3"):
+        interleave.main(["--runs", "1", "--export-json", str(out),
+                         "-n", "fails", f"{sys.executable} -c \"raise SystemExit(3)\""])
+    assert not out.exists()

@@ -184,3 +184,35 @@ def test_standard_input_gets_its_checksum(tmp_path: Path) -> None:
     rows = [line.split("\t") for line in lines if not line.startswith("#")]
     column = rows[0].index("input_sha256")
     assert rows[1][column] == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("limit, hashed_after_loading", [(1 << 40, True), (0, False)])
+def test_an_indexed_file_is_hashed_once_the_knowledge_base_is_loaded_unless_large(
+    monkeypatch: pytest.MonkeyPatch, limit: int, hashed_after_loading: bool
+) -> None:
+    # Below the limit the hash would only slow the imports and loading beside it (issue #9):
+    # it starts after the regions are loaded, and the value is the same.
+    import egfr_annot.pipeline as pipeline
+    from egfr_annot.pipeline import Resources, RunOptions, annotate_input
+
+    example = EXAMPLES / "acquired_resistance.GRCh38.vcf.gz"
+    monkeypatch.setattr(checksum, "HASH_AFTER_LOADING_MAX_BYTES", limit)
+    events: list[str] = []
+    real_start, real_regions = pipeline.start_sha256, Resources.regions
+
+    def spy_start(path: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        events.append("hash")
+        return real_start(path, **kwargs)  # type: ignore[arg-type]
+
+    def spy_regions(self: Resources, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        events.append("regions")
+        return real_regions(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "start_sha256", spy_start)
+    monkeypatch.setattr(Resources, "regions", spy_regions)
+    (result,) = annotate_input(str(example), RunOptions(), Resources())
+    assert result.provenance.input_sha256 == hashlib.sha256(example.read_bytes()).hexdigest()
+    assert events.count("hash") == 1
+    assert (events.index("hash") > events.index("regions")) is hashed_after_loading
+    assert checksum.hash_after_loading(str(example)) is hashed_after_loading
+    assert checksum.hash_after_loading(str(example) + ".missing") is False

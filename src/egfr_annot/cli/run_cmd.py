@@ -85,12 +85,13 @@ def run(
     )
     if early is not None:  # ended with the command, whatever happens (a no-op once used)
         click.get_current_context().call_on_close(early.close)
-    # So does the checksum of a file read through its index (~80 ms for a 100 MB file, whose
-    # run is ~0.2 s) or by the child (once it is done); a file streamed here is hashed as it
-    # is read.
+    # So does the checksum of a file read by the child (once it is done) or of a large file read
+    # through its index (its hash outlasts the run); a smaller indexed file is hashed once the
+    # knowledge base is loaded (annotate_input), a file streamed here as it is read.
     early_sha256 = None
     if len(inputs) == 1 and not kwargs.get("no_checksum") and (
-        early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None)
+        early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None
+                              and not _hash_after_loading(inputs[0]))
     ):
         from egfr_annot.checksum import start_sha256
 
@@ -164,3 +165,9 @@ def run(
             for result in results:
                 click.echo(f"{result.sample}: {result.status} ({result.status_reason})", err=True)
             click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+def _hash_after_loading(path: str) -> bool:
+    from egfr_annot.checksum import hash_after_loading
+
+    return hash_after_loading(path)
