@@ -89,13 +89,13 @@ def run(
     # through its index (its hash outlasts the run); a smaller indexed file is hashed once the
     # knowledge base is loaded (annotate_input), a file streamed here as it is read.
     early_sha256 = None
-    if len(inputs) == 1 and not kwargs.get("no_checksum") and (
-        early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None
-                              and not _hash_after_loading(inputs[0]))
-    ):
-        from egfr_annot.checksum import start_sha256
+    if len(inputs) == 1 and not kwargs.get("no_checksum"):
+        from egfr_annot.checksum import hash_after_loading, start_sha256
 
-        early_sha256 = start_sha256(inputs[0], after=early.wait if early is not None else None)
+        if early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None
+                                 and not hash_after_loading(inputs[0])):
+            early_sha256 = start_sha256(inputs[0],
+                                        after=early.wait if early is not None else None)
 
     from egfr_annot import __version__
     from egfr_annot.pipeline import Resources, annotate_input, default_prefix
@@ -165,9 +165,3 @@ def run(
             for result in results:
                 click.echo(f"{result.sample}: {result.status} ({result.status_reason})", err=True)
             click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
-
-
-def _hash_after_loading(path: str) -> bool:
-    from egfr_annot.checksum import hash_after_loading
-
-    return hash_after_loading(path)
