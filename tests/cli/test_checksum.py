@@ -21,12 +21,40 @@ def test_sha256_of_regular_files_in_several_chunks(
     # chunks are mapped one by one: their offsets must be multiples of the mapping granularity
     chunk = mmap.ALLOCATIONGRANULARITY
     monkeypatch.setattr(checksum, "_HASH_CHUNK", chunk)  # several chunks, a short last one
+    monkeypatch.setattr(checksum, "_ONE_MAPPING_MAX_BYTES", 0)
     size = int(chunks * chunk)
     data = random.Random(size).randbytes(size)
     path = tmp_path / "x.vcf.gz"
     path.write_bytes(data)
     assert sha256_of(str(path)) == hashlib.sha256(data).hexdigest()
     assert start_sha256(str(path))() == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(("size", "mappings"), [(0, 0), (1, 1), (10 * 65536 + 5, 1)])
+def test_a_file_below_the_limit_is_hashed_in_one_mapping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, mappings: int
+) -> None:
+    # one mapping: the hashing thread takes the GIL back once, not once per chunk (issue #9)
+    monkeypatch.setattr(checksum, "_HASH_CHUNK", mmap.ALLOCATIONGRANULARITY)
+    monkeypatch.setattr(checksum, "_ONE_MAPPING_MAX_BYTES", size + 1)
+    lengths: list[int] = []
+    real_mmap = mmap.mmap
+
+    def counting_mmap(fileno: int, length: int, **kwargs: object) -> mmap.mmap:
+        lengths.append(length)
+        return real_mmap(fileno, length, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mmap, "mmap", counting_mmap)
+    data = random.Random(size).randbytes(size)
+    path = tmp_path / "x.vcf.gz"
+    path.write_bytes(data)
+    assert sha256_of(str(path)) == hashlib.sha256(data).hexdigest()
+    assert lengths == [size] * mappings
+    # at the limit: chunks again
+    monkeypatch.setattr(checksum, "_ONE_MAPPING_MAX_BYTES", size)
+    lengths.clear()
+    assert sha256_of(str(path)) == hashlib.sha256(data).hexdigest()
+    assert len(lengths) == -(-size // mmap.ALLOCATIONGRANULARITY)
 
 
 def test_no_checksum_for_a_pipe_or_stdin() -> None:
