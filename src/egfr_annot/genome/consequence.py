@@ -1168,16 +1168,28 @@ def annotate_on_transcript(
     site = _deep_site(m, ix)
     if site is not None:
         return _deep_consequence(m, ix, site, tuple(notes))
-    loc = _locate(m, ix)
-    terms = _splice_terms(m, ix)
-    cd = _codons(m, ix, loc)
-    pr = _Predicates(m, ix, loc, cd)
-    terms |= pr.terms()
-    terms |= _utr_terms(m, ix, loc)
-    so_terms = sort_terms(terms)
-    exon, intron = _exon_intron_numbers(m, ix)
-
-    shifted, limited = shift_3prime(m, ix.plus, reference)
+    mid = _mid_cds_site(m, ix)
+    if mid is not None:
+        # A base change well inside a coding exon, away from the start and stop codons: one
+        # codon term, no splice or UTR term, nothing to shift (tests/genome/test_mid_cds.py
+        # compares it with the full steps below at every such position).
+        part, loc = mid
+        cd = _codons(m, ix, loc)
+        assert cd is not None
+        pr = _Predicates(m, ix, loc, cd)
+        so_terms: tuple[str, ...] = (_mid_cds_term(pr.rp, pr.ap),)
+        exon, intron = _exon_number(ix, part), ""
+        shifted, limited = m, False
+    else:
+        loc = _locate(m, ix)
+        terms = _splice_terms(m, ix)
+        cd = _codons(m, ix, loc)
+        pr = _Predicates(m, ix, loc, cd)
+        terms |= pr.terms()
+        terms |= _utr_terms(m, ix, loc)
+        so_terms = sort_terms(terms)
+        exon, intron = _exon_intron_numbers(m, ix)
+        shifted, limited = shift_3prime(m, ix.plus, reference)
     if limited and (m.ref or m.alt) and not (m.ref and m.alt):
         notes.append("3' shift stopped where the reference sequence is unknown")
     # VEP hgvs_transcript/hgvs_protein give nothing for an ALT with N
@@ -1266,6 +1278,38 @@ def _deep_site(m: MinimalAllele, ix: TranscriptIndex) -> tuple[str, TxExon | TxI
     if pos >= ix.cds_g_end + _DEEP:
         return ("3_prime_UTR_variant" if ix.plus else "5_prime_UTR_variant"), exon
     return None
+
+
+# A base this far inside a coding exon is beyond the splice-region window of _splice_terms
+# (three exonic bases from an exon end).
+_MID_EXON = 8
+
+
+def _mid_cds_site(m: MinimalAllele, ix: TranscriptIndex) -> tuple[TxExon, _Location] | None:
+    """For a single-base change (A/C/G/T) in the CDS, at least ``_MID_EXON`` bases inside its
+    exon and outside the first and the last codon: the exon and the allele's location (one
+    exonic base, in the CDS). Its only term is then missense, synonymous or stop gained
+    (:func:`_mid_cds_term`). Else None."""
+    if not _base_change(m):
+        return None
+    pos = m.start
+    if not ix.cds_g_start <= pos <= ix.cds_g_end:
+        return None
+    exon = ix.exon_at(pos)
+    if exon is None or not (exon.g_start + _MID_EXON <= pos <= exon.g_end - _MID_EXON):
+        return None
+    t = ix.t_in_exon(exon, pos)
+    c = ix.c_number(t)
+    if not 4 <= c <= ix.cds_len - 3:
+        return None
+    return exon, _Location((t,), None, t, t, c, c, True)
+
+
+def _mid_cds_term(ref_peptide: str, alt_peptide: str) -> str:
+    """The term of a :func:`_mid_cds_site` change from its reference and altered residue."""
+    if alt_peptide == "*":
+        return "stop_gained"
+    return "synonymous_variant" if alt_peptide == ref_peptide else "missense_variant"
 
 
 def _deep_consequence(
