@@ -25,6 +25,19 @@ def hash_after_loading(path: str) -> bool:
         return False  # (the reader reports the file)
 
 
+def start_sha256_before_loading(path: str, *, after: Callable[[], object] | None = None
+                                ) -> Callable[[], str | None] | None:
+    """The checksum of a file this process does not stream, started before the knowledge base
+    is loaded: one read by the scanning child (``after``: wait for the child, then hash), or an
+    indexed file too large to be hashed by the end of the run. None for a smaller indexed file
+    (:func:`hash_after_loading`): the caller starts :func:`start_sha256` once it has loaded.
+    (``egfr-annot run`` asks before its imports, ``pipeline.annotate_input`` when it was not
+    asked.)"""
+    if after is None and hash_after_loading(path):
+        return None
+    return start_sha256(path, after=after)
+
+
 def start_sha256(path: str, *, after: Callable[[], object] | None = None
                  ) -> Callable[[], str | None]:
     """Hash ``path`` in a background thread (hashlib releases the GIL on large blocks), so an

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egfr_annot import __version__
-from egfr_annot.checksum import hash_after_loading, sha256_of, start_sha256
+from egfr_annot.checksum import sha256_of, start_sha256, start_sha256_before_loading
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.records import (
@@ -313,12 +313,10 @@ def annotate_input(
     if checksum is None and options.checksum and (
         scan_process is not None or index_read is not None
     ):
-        if scan_process is None and hash_after_loading(path):
-            hash_later = True  # below, once the knowledge base is loaded
-        else:
-            checksum = start_sha256(
-                path, after=scan_process.wait if scan_process is not None else None
-            )
+        checksum = start_sha256_before_loading(
+            path, after=scan_process.wait if scan_process is not None else None
+        )
+        hash_later = checksum is None  # below, once the knowledge base is loaded
     from egfr_annot.io.vcf import detect_build, open_variants
     forced_build: Build | None = options.build if options.build != "auto" else None
 

@@ -236,6 +236,8 @@ def test_an_indexed_file_is_hashed_once_the_knowledge_base_is_loaded_unless_larg
         events.append("regions")
         return real_regions(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    # (started early through checksum.start_sha256_before_loading, later by the pipeline)
+    monkeypatch.setattr(checksum, "start_sha256", spy_start)
     monkeypatch.setattr(pipeline, "start_sha256", spy_start)
     monkeypatch.setattr(Resources, "regions", spy_regions)
     (result,) = annotate_input(str(example), RunOptions(), Resources())

@@ -90,12 +90,12 @@ def run(
     # knowledge base is loaded (annotate_input), a file streamed here as it is read.
     early_sha256 = None
     if len(inputs) == 1 and not kwargs.get("no_checksum"):
-        from egfr_annot.checksum import hash_after_loading, start_sha256
+        from egfr_annot.checksum import start_sha256_before_loading
 
-        if early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None
-                                 and not hash_after_loading(inputs[0])):
-            early_sha256 = start_sha256(inputs[0],
-                                        after=early.wait if early is not None else None)
+        if early is not None or (not kwargs.get("no_index") and find_index(inputs[0]) is not None):
+            early_sha256 = start_sha256_before_loading(
+                inputs[0], after=early.wait if early is not None else None
+            )
 
     from egfr_annot import __version__
     from egfr_annot.pipeline import Resources, annotate_input, default_prefix
