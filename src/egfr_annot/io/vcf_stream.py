@@ -146,7 +146,8 @@ def open_stream(path: str, *, read_ahead: bool = True, checksum: bool = False) -
     except OSError as err:
         raise InputError(name, None, f"cannot open: {err.strerror or err}") from err
     if not head:
-        raw.close() if path != "-" else None
+        if path != "-":
+            raw.close()
         raise InputError(name, None, "empty file (0 bytes): not a VCF")
     if head[:2] == GZIP_MAGIC:
         from isal import igzip_threaded
@@ -163,7 +164,8 @@ def open_stream(path: str, *, read_ahead: bool = True, checksum: bool = False) -
         first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
     except Exception as err:  # noqa: BLE001 - any decompression error: not readable gzip
         fh.close()
-        raw.close() if path != "-" else None
+        if path != "-":
+            raw.close()
         raise _corrupt_data_error(name, None, err) from err
     stream = OpenedStream(fh, compression, first == BCF_MAGIC, path, raw=raw, digest=digest)
     if stream.is_bcf and path == "-":
