@@ -13,6 +13,7 @@ from egfr_annot.cli.options import common_run_options, run_options_from_kwargs
 from egfr_annot.errors import UsageError
 
 if TYPE_CHECKING:
+    from egfr_annot.io.scan_child import ScanProcess
     from egfr_annot.records import SampleResult
 
 
@@ -78,11 +79,9 @@ def run(
     # (Python, numpy: ~0.1 s) then overlaps ours (issue #9). The pipeline adopts it.
     from egfr_annot.io.scan_child import find_index, prestart_scan_process
 
-    early = (
-        prestart_scan_process(inputs[0], use_index=not kwargs.get("no_index"))
-        if len(inputs) == 1
-        else None
-    )
+    early = _adopt_early_scan_process(inputs)
+    if early is None and len(inputs) == 1:
+        early = prestart_scan_process(inputs[0], use_index=not kwargs.get("no_index"))
     if early is not None:  # ended with the command, whatever happens (a no-op once used)
         click.get_current_context().call_on_close(early.close)
     # So does the checksum of a file read by the child (once it is done) or of a large file read
@@ -165,3 +164,18 @@ def run(
             for result in results:
                 click.echo(f"{result.sample}: {result.status} ({result.status_reason})", err=True)
             click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+def _adopt_early_scan_process(inputs: tuple[str, ...]) -> ScanProcess | None:
+    """The scanning child that the entry point started before click was imported
+    (``cli.early_scan_process``, handed over as the context's ``obj``), if it was started for
+    this command's one input; one started for another file is ended now."""
+    early = click.get_current_context().find_root().obj
+    from egfr_annot.io.scan_child import ScanProcess
+
+    if not isinstance(early, ScanProcess):
+        return None
+    if len(inputs) == 1 and early.path == inputs[0]:
+        return early
+    early.close()
+    return None

@@ -86,16 +86,18 @@ def prestart_scan_process(path: str | os.PathLike[str], *, use_index: bool = Tru
         text = head
     if not text.startswith(b"##") or not scan_process_wanted(path, compressed=compressed):
         return None  # BCF, or not a VCF at all: the source reports it
-    return ScanProcess()
+    return ScanProcess(path)
 
 
 class ScanProcess:
     """A child Python process (``egfr_annot.io._scan_worker``) that scans a file for a
     ``vcf_scan.SubprocessScanner``. It can be started before its job is known (see
     :func:`prestart_scan_process`): the child imports what it needs (numpy, isal) and then waits
-    for the job on its standard input, so its ~0.1 s start-up overlaps this process's own."""
+    for the job on its standard input, so its ~0.1 s start-up overlaps this process's own.
+    ``path``: the file it was started for, if known (the job names the file it reads)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
         import subprocess
         import tempfile
 
