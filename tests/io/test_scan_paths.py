@@ -95,7 +95,7 @@ def _selector_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     decided: list[bool] = []
     original = PanelLineSelector.select
 
-    def spy(self: PanelLineSelector, *args: object) -> tuple[list[int], list[int]] | None:
+    def spy(self: PanelLineSelector, *args: object) -> object:
         out = original(self, *args)  # type: ignore[arg-type]
         decided.append(out is not None)
         return out
@@ -199,10 +199,13 @@ def test_numpy_selection_maps_contig_spellings_and_unsorted_runs(tmp_path: Path)
     arr = np.frombuffer(data, dtype=np.uint8)
     selected = selector.select(data, arr, np.flatnonzero(arr == 10))
     assert selected is not None
-    offsets, numbers = selected
+    offsets, numbers, candidates = selected
     picked = [data[o + 1:data.index(b"\t", o + 1)].decode() for o in offsets]
     assert picked == ["chr7", "7", "NC_000007.14", "chr12"]
     assert numbers == [0, 1, 2, 3]
+    # the last line starts a base before a region and is longer than that: its REF may reach
+    # into the region (the caller measures it)
+    assert candidates == [(data.index(b"\n7\t999999\t"), 6, 999_999, 1_000_000)]
     # without the 12-byte name every CHROM fits a word: the same answer from the word path
     short = data.replace(b"NC_000007.14\t", b"chr7\t")
     arr = np.frombuffer(short, dtype=np.uint8)
@@ -344,3 +347,68 @@ def test_first_block_size_changes_nothing_but_timing(
     monkeypatch.setattr(vcf_scan, "FIRST_BLOCK", first)
     monkeypatch.setattr(vcf_scan, "READ_BLOCK", block)
     assert _scan(path, use_numpy=use_numpy) == expected
+
+
+# -- records that start before a region and reach into it with their REF ------------------------
+def write_deletions_vcf(path: Path, n: int, seed: int) -> list[tuple[str, int]]:
+    """n records near the regions, some of them deletions of up to 3 kb; returns the
+    (CHROM, POS) of those whose REF overlaps a region, as an index query reads them."""
+    rng = random.Random(seed)
+    records = []
+    for _ in range(n):
+        chrom = rng.choice(["7", "chr7", "12", "3"])
+        base = 1_000_000 if chrom.endswith("7") else 25_000_000 if chrom == "12" else 5_000
+        pos = base - 5_000 + rng.randrange(0, 200_000)
+        length = rng.choice([1, 1, 1, 2, 30, 150, 250, 600, 3_000])
+        records.append((chrom, pos, "".join(rng.choice("ACGT") for _ in range(length))))
+    records.sort(key=lambda r: (r[0], r[1]))
+    body = "".join(f"{c}\t{p}\t.\t{ref}\t{_deleted_or_changed(ref)}\t.\tPASS\t.\tAD\t9,1\n"
+                   for c, p, ref in records)
+    path.write_text(HEADER + body)
+    return [(c, p) for c, p, ref in records if REGIONS.overlaps(c, p, p + len(ref) - 1)]
+
+
+def _deleted_or_changed(ref: str) -> str:
+    return ref[0] if len(ref) > 1 else "T" if ref == "G" else "G"
+
+
+@pytest.mark.parametrize("n", [300, 12_000])  # line by line, and the coarse regex
+def test_records_reaching_into_a_region_are_read_on_every_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n: int
+) -> None:
+    # A deletion from the intron into an exon starts before the exon's region: streamed, it
+    # must be read as an index query reads it (a KRAS splice-site deletion was missed).
+    pytest.importorskip("numpy")
+    path = tmp_path / "x.vcf"
+    expected = write_deletions_vcf(path, n, seed=n)
+    reaching = [(c, p) for c, p in expected if not REGIONS.contains(c, p)]
+    assert reaching and len(expected) > len(reaching)
+    assert (path.stat().st_size > 1 << 19) is (n > 1000)  # (the block size decides the path)
+    with open_variants(str(path), regions=REGIONS) as source:
+        found = [(c.chrom, c.pos) for c in source.calls()]
+        counts = source.counts
+    assert found == expected and counts.records_in_panel == len(expected)
+    decided = _selector_calls(monkeypatch)
+    fast, _ = _scan(path, use_numpy=True)
+    exact, _ = _scan(path, use_numpy=False)
+    assert decided and all(decided) and fast == exact
+    # the scanner hands on what the parser then checks (by_pos False: only by their REF)
+    by_ref = [(raw.split(b"\t")[0].decode(), int(raw.split(b"\t")[1])) for _, raw, by_pos in fast
+              if not by_pos]
+    assert by_ref == reaching
+
+
+def test_a_long_line_before_a_region_is_not_read_unless_its_ref_reaches(tmp_path: Path) -> None:
+    # Long INFO (VEP's CSQ, say) makes long lines; only the REF counts.
+    path = tmp_path / "x.vcf"
+    info = "XX=" + "A" * 5_000
+    rows = [f"7\t999000\t.\tA\tG\t.\tPASS\t{info}\tAD\t9,1",  # long line, 1-base REF
+            f"7\t999000\t.\t{'C' * 999}\tC\t.\tPASS\t.\tAD\t9,1",  # ends a base short
+            f"7\t999001\t.\t{'C' * 1000}\tC\t.\tPASS\t.\tAD\t9,1"]  # reaches 1,000,000
+    path.write_text(HEADER.replace("#CHROM", '##INFO=<ID=XX,Number=1,Type=String,Description="x">'
+                                   "\n#CHROM") + "\n".join(rows) + "\n")
+    with open_variants(str(path), regions=REGIONS) as source:
+        found = [(c.pos, len(c.ref)) for c in source.calls()]
+        counts = source.counts
+    assert found == [(999_001, 1000)]
+    assert counts.records_read == 3 and counts.records_in_panel == 1

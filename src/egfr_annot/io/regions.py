@@ -160,6 +160,16 @@ class RegionSet:
             return None
         return chrom, i
 
+    def next_start(self, contig: str, pos: int) -> int | None:
+        """Start of the first merged region on ``contig`` that begins after ``pos`` (None when
+        there is none): a record at ``pos`` reaches into a region only if it reaches that far."""
+        chrom = self.canonical(contig)
+        starts = self._starts.get(chrom) if chrom is not None else None
+        if not starts:
+            return None
+        i = bisect.bisect_right(starts, pos)
+        return starts[i] if i < len(starts) else None
+
     def overlaps(self, contig: str, start: int, end: int) -> bool:
         """Does ``[start, end]`` (1-based inclusive) overlap a region?"""
         chrom = self.canonical(contig)
@@ -209,17 +219,20 @@ class RegionSet:
         """
         return self._line_regex(0)
 
-    def coarse_line_regex(self, max_gap: int = COARSE_GAP) -> re.Pattern[bytes]:
+    def coarse_line_regex(self, max_gap: int = COARSE_GAP, lookback: int = 0
+                          ) -> re.Pattern[bytes]:
         """Like :meth:`line_regex` over the regions merged across gaps shorter than
-        ``max_gap``: a superset of the panel lines, cheap to compile even for hundreds of exon
-        regions; callers confirm each hit with :meth:`contains`."""
-        return self._line_regex(max_gap)
+        ``max_gap``, each also ``lookback`` bases longer on its left (records that start
+        before a region may reach into it): a superset of the panel lines, cheap to compile
+        even for hundreds of exon regions; callers confirm each hit with :meth:`contains`."""
+        return self._line_regex(max_gap, lookback)
 
-    def _line_regex(self, max_gap: int) -> re.Pattern[bytes]:
+    def _line_regex(self, max_gap: int, lookback: int = 0) -> re.Pattern[bytes]:
         table: dict[str, str] = {}
         for chrom in self._starts:
             coarse: list[tuple[int, int]] = []
-            for s, e in zip(self._starts[chrom], self._ends[chrom], strict=True):
+            for start, e in zip(self._starts[chrom], self._ends[chrom], strict=True):
+                s = max(1, start - lookback)
                 if coarse and s - coarse[-1][1] <= max_gap:
                     coarse[-1] = (coarse[-1][0], max(coarse[-1][1], e))
                 else:

@@ -11,9 +11,18 @@ Speed (issue #9): a record outside the panel costs no Python work of its own. Ea
    in a panel region - only those lines are decoded and parsed - and, in the same pass, any
    line with an empty CHROM or a non-numeric POS (fatal). The scanning subprocess of large
    files decides with numpy instead (``vcf_scan_numpy``), and hands irregular blocks here;
-4. only when the header declares INFO/END or INFO/SVLEN and the block contains them, a second
+4. a record that starts before a region can reach into it with its REF (a deletion from the
+   intron into an exon): a line longer than the distance from its POS to the next region
+   (a line is at least as long as its REF) has its REF measured, and is read when the REF
+   reaches the region - as an index query reads it. The regex of step 3 also matches lines
+   up to ``REACH_LOOKBACK`` bases before a region for this; the line-by-line and numpy paths
+   have no such limit;
+5. only when the header declares INFO/END or INFO/SVLEN and the block contains them, a second
    regex finds records on panel contigs that start before a region but reach into it
    (gVCF blocks, CNV segments). An undeclared END is not looked for outside the regions.
+
+Records found by steps 4 and 5 are handed on with ``by_pos`` False: the parser decides from the
+whole record whether it overlaps a region.
 
 Every block starts with the newline that ended the previous block (a sentinel), so the
 regexes can anchor on a literal ``\\n``, which the regex engine skips to quickly.
@@ -39,6 +48,9 @@ MAX_LINE: Final = 1 << 26
 FIRST_BLOCK: Final = 1 << 20
 # Blocks smaller than this (small files) are filtered line by line instead of by regex.
 SMALL_BLOCK: Final = 1 << 19  # 64 MiB without a newline: not a VCF
+# How far before a region the regex path looks for records whose REF reaches into it (a REF of
+# 100 kb is far beyond any caller's sequence-resolved deletion; longer ones are symbolic).
+REACH_LOOKBACK: Final = 100_000
 # A line whose CHROM is empty or whose POS is not a number (any CHROM).
 _BAD_LINE_PATTERN: Final = r"\n(\t|[^\t\n]*\t(?![0-9]+\t))"
 _BAD_LINE = re.compile(_BAD_LINE_PATTERN.encode("ascii"))
@@ -92,7 +104,7 @@ class LineScanner:
         if self._panel is None or self._span is None:
             # candidate panel lines (a superset: confirmed with regions.contains), or
             # (group 1) a line with an empty CHROM / non-numeric POS
-            panel = regions.coarse_line_regex().pattern.decode("ascii")
+            panel = regions.coarse_line_regex(lookback=REACH_LOOKBACK).pattern.decode("ascii")
             self._panel = re.compile(
                 ("\n(?:" + panel[1:] + "|" + _BAD_LINE_PATTERN[2:] + ")").encode("ascii")
             )
@@ -103,10 +115,13 @@ class LineScanner:
             )
         return self._panel, self._span
 
-    def _panel_offsets(self, regions: RegionSet, data: bytes | bytearray, end: int) -> list[int]:
-        """Offsets (of the preceding newline) of the lines in the regions; raises on a line
-        with an empty CHROM or a non-numeric POS."""
+    def _panel_offsets(self, regions: RegionSet, data: bytes | bytearray, end: int
+                       ) -> tuple[list[int], list[int]]:
+        """Offsets (of the preceding newline) of the lines in the regions, and of the lines
+        before a region whose REF reaches into it; raises on a line with an empty CHROM or a
+        non-numeric POS."""
         offsets = []
+        reaching = []
         if end < SMALL_BLOCK:
             start = 0
             while start < end - 1:
@@ -118,10 +133,13 @@ class LineScanner:
                     if not pos_text.isdigit():
                         self._bad_line(data, start)
                     chrom = data[start + 1:tab1].decode("ascii", "replace")
-                    if regions.contains(chrom, int(pos_text)):
+                    pos = int(pos_text)
+                    if regions.contains(chrom, pos):
                         offsets.append(start)
+                    elif _reaches_next_region(data, start, stop, regions, chrom, pos):
+                        reaching.append(start)
                 start = stop
-            return offsets
+            return offsets, reaching
         panel, _ = self._compile(regions)
         for m in panel.finditer(data, 0, end):
             off = m.start()
@@ -129,9 +147,13 @@ class LineScanner:
                 self._bad_line(data, off)
             tab1 = data.index(b"\t", off + 1)
             tab2 = data.index(b"\t", tab1 + 1)
-            if regions.contains(data[off + 1:tab1].decode("ascii"), int(data[tab1 + 1:tab2])):
+            chrom = data[off + 1:tab1].decode("ascii")
+            pos = int(data[tab1 + 1:tab2])
+            if regions.contains(chrom, pos):
                 offsets.append(off)
-        return offsets
+            elif _reaches_next_region(data, off, data.index(b"\n", off + 1), regions, chrom, pos):
+                reaching.append(off)
+        return offsets, reaching
 
     # ------------------------------------------------------------------------------------------
     def lines(self) -> Iterator[tuple[int, bytes, bool]]:
@@ -168,7 +190,7 @@ class LineScanner:
     # ------------------------------------------------------------------------------------------
     def _block(self, data: bytes | bytearray, end: int) -> Iterator[tuple[int, bytes, bool]]:
         """Lines of ``data[0:end]``: it starts with a sentinel ``\\n`` and ends with ``\\n``."""
-        fast: tuple[list[int], list[int]] | None = None
+        fast: tuple[list[int], list[int], list[tuple[int, int, int, int]]] | None = None
         if self._np is not None:
             np = self._np
             arr = np.frombuffer(data, dtype=np.uint8, count=end)
@@ -205,24 +227,29 @@ class LineScanner:
                     yield line_no, _strip_cr(line), True
                 start = stop + 1
         else:
-            offsets, numbers = fast if fast is not None else (
-                self._panel_offsets(self.regions, data, end), None)
-            spans: set[int] = set()
+            numbers: list[int] | None
+            if fast is not None:
+                offsets, numbers, candidates = fast
+                reaching = [off for off, _, pos, start in candidates
+                            if _ref_reaches(data, off, pos, start)]
+            else:
+                (offsets, reaching), numbers = self._panel_offsets(self.regions, data, end), None
+            spans: set[int] = set(reaching)  # (read with by_pos False: the parser decides)
+            panel_set = set(offsets)
             if self.span_keys and (data.find(b"END=", 0, end) >= 0
                                    or data.find(b"SVLEN=", 0, end) >= 0):
-                panel_set = set(offsets)
                 _, span_regex = self._compile(self.regions)
                 for m in span_regex.finditer(data, 0, end):
                     off = m.start()
-                    if off in panel_set:
+                    if off in panel_set or off in spans:
                         continue
                     chrom = data[off + 1: data.index(b"\t", off + 1)].decode("ascii", "replace")
                     pos = int(m.group(1))
                     stop = int(m.group(2)) if m.group(2) else pos + int(m.group(3))
                     if stop >= pos and self.regions.overlaps(chrom, pos, stop):
                         spans.add(off)
-                if spans:
-                    offsets, numbers = sorted(panel_set | spans), None
+            if spans:
+                offsets, numbers = sorted(panel_set | spans), None
             if numbers is not None:  # line numbers known from the selection: no counting
                 base = self.base + 1
                 for off, number in zip(offsets, numbers, strict=True):
@@ -275,6 +302,27 @@ class LineScanner:
         pos = fields[1] if len(fields) > 1 else b""
         text = pos[:40].decode("utf-8", "replace")
         raise InputError(self.name, line_no, f"POS {text!r} is not a number")
+
+
+def _reaches_next_region(data: bytes | bytearray, off: int, stop: int, regions: RegionSet,
+                         chrom: str, pos: int) -> bool:
+    """Does the REF of the line ``data[off + 1:stop]`` (CHROM, POS given; outside the
+    regions) reach into the next region on its contig? Measured only for a line longer than
+    the distance (a line is at least as long as its REF)."""
+    start = regions.next_start(chrom, pos)
+    return start is not None and start - pos < stop - off and _ref_reaches(data, off, pos, start)
+
+
+def _ref_reaches(data: bytes | bytearray, off: int, pos: int, start: int) -> bool:
+    """Does the REF of the line after ``data[off]`` (a newline), at ``pos``, reach ``start``?"""
+    stop = data.find(b"\n", off + 1)
+    ref_at = off
+    for _ in range(3):  # past CHROM, POS and ID
+        ref_at = data.find(b"\t", ref_at + 1, stop)
+        if ref_at < 0:
+            return False  # (too few columns: the column check names the line)
+    ref_end = data.find(b"\t", ref_at + 1, stop)
+    return ref_end > 0 and pos + (ref_end - ref_at - 1) - 1 >= start
 
 
 def _strip_cr(line: bytes) -> bytes:

@@ -9,7 +9,9 @@ and after that tab (POS, up to 15 digits, turned into numbers eight digits at a 
 pass over the block's bytes is needed. Otherwise (RefSeq accessions, alt contigs) every tab of
 the block is found and CHROM (up to 16 bytes) and POS (up to 10 digits) are read from between
 them. Files are sorted, so a block holds a handful of contigs: each run's name is decoded once.
-One ``searchsorted`` against the merged regions decides.
+One ``searchsorted`` against the merged regions decides. A line that starts before a region
+but is longer than the distance to it (its REF might reach into the region: a deletion from
+the intron into an exon) is handed back as a candidate, for the caller's exact check of its REF.
 
 :meth:`PanelLineSelector.select` returns ``None`` whenever the block is not plainly regular
 (an empty CHROM, a POS that is not a plain number, very long contig names, an unsorted file
@@ -48,17 +50,22 @@ class PanelLineSelector:
         keys.sort()
         self._starts = np.array([s for s, _ in keys], dtype=np.int64)
         self._ends = np.array([e for _, e in keys], dtype=np.int64)
+        # the start of the region after the one at or before a key (a key before the first
+        # region: index 0); past the last region, a start no line reaches
+        self._next_starts = np.append(self._starts, np.int64(np.iinfo(np.int64).max))
         self._ids_by_name: dict[bytes, int] = {}
         # masks[j]: the low j bytes of a little-endian word (the first j characters)
         self._masks = np.array([(1 << (8 * j)) - 1 for j in range(9)], dtype=np.uint64)
 
     def select(self, data: bytes | bytearray, arr: Any, newlines: Any
-               ) -> tuple[list[int], list[int]] | None:
+               ) -> tuple[list[int], list[int], list[tuple[int, int, int, int]]] | None:
         """The panel lines of ``data``, which starts with a sentinel newline: their offsets (of
-        the preceding newline) and their 0-based line numbers in the block. ``arr`` is the
-        bytes as uint8, ``newlines`` their positions; the caller has checked that the block
-        holds as many tabs as its lines need. ``None``: not decided here (use the exact
-        path)."""
+        the preceding newline) and their 0-based line numbers in the block; and the lines
+        that start before a region on its contig but are longer than the distance to it, as
+        ``(offset, line number, POS, the region's start)`` (their REF may reach into it: the
+        caller checks). ``arr`` is the bytes as uint8, ``newlines`` their positions; the caller
+        has checked that the block holds as many tabs as its lines need. ``None``: not decided
+        here (use the exact path)."""
         if len(newlines) < 2 or self.tabs_per_line < 2:
             return None
         found = self._short_names(data, arr, newlines)
@@ -71,8 +78,18 @@ class PanelLineSelector:
         np = self.np
         key = (contig << 32) | np.minimum(pos, _POS_CAP)
         i = np.searchsorted(self._starts, key, side="right") - 1
-        hit = np.flatnonzero((contig > 0) & (i >= 0) & (key <= self._ends[np.maximum(i, 0)]))
-        return newlines[hit].tolist(), hit.tolist()
+        inside = (contig > 0) & (i >= 0) & (key <= self._ends[np.maximum(i, 0)])
+        hit = np.flatnonzero(inside)
+        # a line is at least as long as its REF (np.diff: its length and its newline)
+        next_start = self._next_starts[i + 1]
+        long_enough = np.flatnonzero(next_start - key < np.diff(newlines))
+        reaching = []
+        for line in long_enough.tolist():
+            line_contig, start = int(contig[line]), int(next_start[line])
+            # (a region on the line's own contig; a line inside a region is a panel line)
+            if line_contig and start >> 32 == line_contig and not inside[line]:
+                reaching.append((int(newlines[line]), line, int(pos[line]), start & _POS_CAP))
+        return newlines[hit].tolist(), hit.tolist(), reaching
 
     def _short_names(self, data: bytes | bytearray, arr: Any, newlines: Any
                      ) -> tuple[Any, Any] | None:
