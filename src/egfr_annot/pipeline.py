@@ -285,6 +285,7 @@ def annotate_input(
     *,
     scan_process: ScanProcess | None = None,
     input_sha256: Callable[[], str | None] | None = None,
+    before_records: Callable[[], object] | None = None,
 ) -> list[SampleResult]:
     """Annotate one VCF (or BCF, or ``-``) and return one result per tumour sample.
     ``scan_process``: the file's scanning child, if the caller started it already
@@ -294,7 +295,10 @@ def annotate_input(
     (standard input and pipes too) is hashed as it is read, a large file's (read by the
     scanning child) by a thread once the child is done, an indexed file's by a thread (from the
     start, or once the knowledge base is loaded for one below
-    ``checksum.HASH_AFTER_LOADING_MAX_BYTES``), and a BCF (read by cyvcf2) at the end."""
+    ``checksum.HASH_AFTER_LOADING_MAX_BYTES``), and a BCF (read by cyvcf2) at the end.
+    ``before_records``: called before the first record when a scanning child reads the file:
+    the caller's own imports for later (its report writers) then overlap the child's first
+    blocks, while this process would wait for their records (issue #9)."""
     from egfr_annot.io.scan_child import prestart_scan_process
     from egfr_annot.io.vcf_index import prestart_index_read
 
@@ -374,6 +378,13 @@ def annotate_input(
         at_other_build_exons: list[Call] = []
         ref_confirmed = 0
 
+        if source.read_by_child:
+            # What the results below need, imported while the child's first blocks are on
+            # their way (this process would wait for them), not after the loop.
+            import egfr_annot.copy_number  # noqa: F401
+
+            if before_records is not None:
+                before_records()
         for call in calls:
             only_evidence_of = evidence_only.gene(call.chrom, call.pos, len(call.ref))
             if only_evidence_of is not None:

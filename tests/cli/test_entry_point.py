@@ -108,3 +108,49 @@ def test_a_child_started_for_another_file_is_ended_not_adopted(
     with click.Context(click.Command("run"), obj=process):
         assert _adopt_early_scan_process((unindexed,)) is process
     process.close()
+
+
+def test_imports_for_the_results_overlap_the_childs_first_blocks(
+    unindexed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a scanning child this process would wait for its first records: the caller's hook
+    # (run: the report writers) runs then, once, before the first record is parsed; without a
+    # child nothing waits, and the hook is not called.
+    from egfr_annot.io.vcf_records import RecordParser
+    from egfr_annot.pipeline import Resources, RunOptions, annotate_input
+
+    events: list[str] = []
+    real_parse = RecordParser.parse
+
+    def parse(self: RecordParser, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        events.append("record")
+        return real_parse(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordParser, "parse", parse)
+    for setting, expected in (("1", ["hook", "record"]), ("0", ["record"])):
+        events.clear()
+        monkeypatch.setenv(SCAN_PROCESS_ENV, setting)
+        (result,) = annotate_input(unindexed, RunOptions(checksum=False), Resources(),
+                                   before_records=lambda: events.append("hook"))
+        assert result.status == "resistance_detected"
+        assert [e for i, e in enumerate(events) if e not in events[:i]] == expected
+        assert events.count("hook") == (setting == "1")
+
+
+def test_run_imports_its_writers_while_the_child_scans(unindexed: str, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "import egfr_annot.pipeline as pipeline\n"
+        "real = pipeline.annotate_input\n"
+        "def spy(*args, before_records=None, **kwargs):\n"
+        "    before_records()\n"
+        "    print('tables imported:', 'egfr_annot.report.tables' in sys.modules, flush=True)\n"
+        "    return real(*args, before_records=None, **kwargs)\n"
+        "pipeline.annotate_input = spy\n"
+        "from egfr_annot.cli import main\n"
+        f"main(['run', {unindexed!r}, '-q', '--out-dir', {str(tmp_path)!r}])\n"
+    )
+    env = dict(os.environ, **{SCAN_PROCESS_ENV: "1"})
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True).stdout
+    assert out.splitlines() == ["tables imported: True"]

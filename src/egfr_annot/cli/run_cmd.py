@@ -98,7 +98,12 @@ def run(
 
     from egfr_annot import __version__
     from egfr_annot.pipeline import Resources, annotate_input, default_prefix
-    from egfr_annot.report.writers import DEFAULT_FORMATS, ReportContext, write_outputs
+    from egfr_annot.report.writers import (
+        DEFAULT_FORMATS,
+        ReportContext,
+        import_writers,
+        write_outputs,
+    )
 
     command_line = " ".join(shlex.quote(a) for a in ["egfr-annot", *sys.argv[1:]])
     options = run_options_from_kwargs(kwargs, command_line=command_line)
@@ -119,7 +124,8 @@ def run(
 
     def annotate(path: str) -> list[SampleResult]:
         results = annotate_input(path, options, resources, scan_process=early,
-                                 input_sha256=early_sha256)
+                                 input_sha256=early_sha256,
+                                 before_records=lambda: import_writers(formats))
         if sample_id is None:
             return results
         from egfr_annot.batch import name_results  # batch's imports cost ~25 ms of start-up

@@ -291,6 +291,12 @@ class VariantSource:
         return tuple(self._parser.reference_blocks)
 
     @property
+    def read_by_child(self) -> bool:
+        """Are the records read by a scanning child process (started by ``start_reading`` or
+        ``calls``)? Then this process waits for its first blocks."""
+        return self._scanner is not None
+
+    @property
     def how_read(self) -> str:
         if self.read_mode == "indexed":
             return f"indexed ({os.path.basename(self._index or '')}): only the regions were read"

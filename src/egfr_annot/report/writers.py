@@ -44,6 +44,12 @@ def get_writer(name: str) -> Writer:
     return writer
 
 
+def import_writers(formats: Sequence[str]) -> None:
+    """Import the writers of ``formats`` now (``run`` does it while the records are read)."""
+    for name in formats:
+        get_writer(name)
+
+
 def output_path(prefix: str, name: str) -> Path:
     return Path(prefix + WRITERS[name][2])
 
