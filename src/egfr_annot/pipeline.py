@@ -414,6 +414,11 @@ def annotate_input(
                 # One region lookup gives both the gene and whether the record is in this
                 # build's regions at all.
                 label = regions.label_at(call.chrom, call.pos)
+                if label is None:
+                    # a deletion that starts before a region and reaches into it: its label
+                    reached = regions.next_start(call.chrom, call.pos)
+                    if reached is not None and reached <= call.pos + len(call.ref) - 1:
+                        label = regions.label_at(call.chrom, reached)
                 if label is None and not decision.forced:
                     # Read only because the other build's panel is there (checked below).
                     skipped["outside_panel_of_build"] += 1

@@ -95,3 +95,25 @@ def test_a_deletion_ending_before_the_region_is_not_read(tmp_path: Path) -> None
     assert _rows(plain, tmp_path) == []
     row = _summary(tmp_path)
     assert (row["records_in_panel"], row["skipped"]) == ("1", "not_protein_changing=1")
+
+
+def test_a_deletion_reaching_into_a_tumour_evidence_gene_counts_for_that_gene(
+    tmp_path: Path,
+) -> None:
+    # TP53 (a tumour-evidence gene) is read with a 10 kb margin; a deletion that starts before
+    # the margin and reaches into it is TP53's, not "outside the panel of the build".
+    margin_start = 7_661_779 - 10_000  # GRCh38 TP53 start (panel_genes.tsv) - the margin
+    rng = random.Random(3)
+    ref = "".join(rng.choice("ACGT") for _ in range(400))
+    text = gzip.decompress(EXAMPLE.read_bytes()).decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    record = next(line for line in text.splitlines() if not line.startswith("#")).split("\t")
+    record[0:2] = ["chr17", str(margin_start - 300)]
+    record[3:5] = [ref, ref[0]]
+    record[6] = "PASS"
+    path = tmp_path / "deletion.vcf"
+    path.write_text("\n".join([*header, "\t".join(record)]) + "\n")
+    assert _rows(path, tmp_path) == []
+    row = _summary(tmp_path)
+    assert row["records_in_panel"] == "1"
+    assert "outside_panel" not in row["skipped"]
