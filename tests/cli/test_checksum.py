@@ -6,6 +6,7 @@ import hashlib
 import mmap
 import os
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,15 +80,23 @@ def test_hashing_can_wait_for_the_scanning_child(tmp_path: Path) -> None:
     child_done = threading.Event()
     started: list[bool] = []
 
+    intervals: list[float] = []
+
     def wait_for_child() -> None:
         started.append(True)
+        intervals.append(sys.getswitchinterval())
         child_done.wait()
 
+    before = sys.getswitchinterval()
     result = start_sha256(str(path), after=wait_for_child)
     # (the hash cannot be done before the child is: it has not been started yet)
     assert child_done.wait(0.05) is False and started == [True]
     child_done.set()
     assert result() == hashlib.sha256(b"some bytes").hexdigest()
+    # The thread takes the GIL back at short notice once the child is done (the main thread
+    # parses on meanwhile); the interval is the process's own again afterwards.
+    assert intervals == [checksum.HASH_SWITCH_INTERVAL] < [before]
+    assert sys.getswitchinterval() == before
 
 
 def test_annotate_input_takes_the_callers_checksum() -> None:
