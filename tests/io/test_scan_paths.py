@@ -27,6 +27,15 @@ REGIONS = RegionSet(
 )
 
 
+@pytest.fixture(autouse=True)
+def _half_mib_small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The paths for large blocks (numpy, and the coarse regex) are exercised on files of a
+    few MB: blocks of 512 KiB or more count as large here (2 MiB in production, a tuning)."""
+    import egfr_annot.io.vcf_scan as vcf_scan
+
+    monkeypatch.setattr(vcf_scan, "SMALL_BLOCK", 1 << 19)
+
+
 def write_vcf(path: Path, n: int, seed: int) -> int:
     """n records near the regions; returns how many fall inside them."""
     rng = random.Random(seed)
@@ -412,3 +421,30 @@ def test_a_long_line_before_a_region_is_not_read_unless_its_ref_reaches(tmp_path
         counts = source.counts
     assert found == [(999_001, 1000)]
     assert counts.records_read == 3 and counts.records_in_panel == 1
+
+
+def test_numpy_is_imported_only_for_a_large_block(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamed in this process, a small file is read line by line without numpy's import
+    # (~50 ms); the first large block imports it, once, and numpy decides the large blocks.
+    pytest.importorskip("numpy")
+    import egfr_annot.io.vcf_scan as vcf_scan
+
+    imports: list[bool] = []
+    real = vcf_scan._numpy
+
+    def counting() -> object:
+        imports.append(True)
+        return real()
+
+    monkeypatch.setattr(vcf_scan, "_numpy", counting)
+    decided = _selector_calls(monkeypatch)
+    for n, numpy_used in ((300, False), (60_000, True)):
+        imports.clear()
+        decided.clear()
+        path = tmp_path / f"x{n}.vcf"
+        inside = write_vcf(path, n, seed=n)
+        with open_variants(str(path), regions=REGIONS) as source:
+            assert sum(1 for _ in source.calls()) == inside
+        assert imports == ([True] if numpy_used else [])
+        assert bool(decided) is numpy_used and all(decided)

@@ -327,6 +327,24 @@ def test_no_scanning_process_inside_a_batch_worker(tmp_path: Path,
     assert out == ["True", "False"]
 
 
+def test_no_scanning_process_on_one_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With one usable core (a container's or taskset's mask) the child's start-up would only
+    # add to this process's work: the file is streamed here.
+    import egfr_annot.io.scan_child as scan_child
+
+    monkeypatch.delenv(SCAN_PROCESS_ENV, raising=False)
+    big = tmp_path / "big.vcf.gz"
+    with big.open("wb") as fh:
+        fh.truncate(scan_child.SUBPROCESS_MIN_COMPRESSED)
+    small = tmp_path / "small.vcf.gz"
+    with small.open("wb") as fh:
+        fh.truncate(scan_child.SUBPROCESS_MIN_COMPRESSED - 1)
+    monkeypatch.setattr(scan_child, "_usable_cpus", lambda: 2)
+    assert (_wanted(str(big)), _wanted(str(small))) == (True, False)
+    monkeypatch.setattr(scan_child, "_usable_cpus", lambda: 1)
+    assert _wanted(str(big)) is False
+
+
 def test_scanning_child_wakes_the_reader_for_each_message(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # A reader that has read all there is waits on the wake pipe: the child writes a byte to

@@ -7,10 +7,12 @@ Speed (issue #9): a record outside the panel costs no Python work of its own. Ea
 2. ``count(b"\\t")`` checks the column count of the block's lines at once, by their total (a
    mismatch sends that block to a line-by-line check that names the bad line, and tolerates
    blank lines); the parser checks each panel line's own columns;
-3. one regex (built by :meth:`RegionSet.line_regex`) finds the lines whose CHROM and POS fall
-   in a panel region - only those lines are decoded and parsed - and, in the same pass, any
-   line with an empty CHROM or a non-numeric POS (fatal). The scanning subprocess of large
-   files decides with numpy instead (``vcf_scan_numpy``), and hands irregular blocks here;
+3. numpy (``vcf_scan_numpy``, imported at the first block of ``SMALL_BLOCK`` or more) reads
+   every line's CHROM and POS and finds the lines in a panel region - only those lines are
+   decoded and parsed. A block it does not decide (irregular, or numpy missing) goes to one
+   regex (built by :meth:`RegionSet.coarse_line_pattern`) that finds the same lines and, in
+   the same pass, any line with an empty CHROM or a non-numeric POS (fatal). Smaller blocks
+   (small files) are read line by line;
 4. a record that starts before a region can reach into it with its REF (a deletion from the
    intron into an exon): a line longer than the distance from its POS to the next region
    (a line is at least as long as its REF) has its REF measured, and is read when the REF
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from egfr_annot.errors import InputError
 from egfr_annot.io.regions import RegionSet
@@ -43,11 +45,14 @@ if TYPE_CHECKING:
 
     from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
-MAX_LINE: Final = 1 << 26
+MAX_LINE: Final = 1 << 26  # 64 MiB without a newline: not a VCF
 # The first block is smaller: its panel lines reach the parser sooner (the parent waits for them).
 FIRST_BLOCK: Final = 1 << 20
-# Blocks smaller than this (small files) are filtered line by line instead of by regex.
-SMALL_BLOCK: Final = 1 << 19  # 64 MiB without a newline: not a VCF
+# Blocks smaller than this (small and medium files) are filtered line by line; larger ones with
+# numpy, whose import (~50 ms) a block of this size repays. A file of 10,000 records (1 MB) took
+# 162 ms line by line, 189 ms with numpy; one of 100,000 records 359 ms line by line, 236 ms
+# with numpy (issue #9).
+SMALL_BLOCK: Final = 1 << 21
 # How far before a region the regex path looks for records whose REF reaches into it (a REF of
 # 100 kb is far beyond any caller's sequence-resolved deletion; longer ones are symbolic).
 REACH_LOOKBACK: Final = 100_000
@@ -72,7 +77,7 @@ class LineScanner:
         ncols: int,
         regions: RegionSet | None,
         span_keys: bool = True,
-        use_numpy: bool = False,
+        use_numpy: bool | None = None,
     ) -> None:
         self.stream = stream
         self.name = display_name(stream.path)
@@ -84,36 +89,39 @@ class LineScanner:
         self.blank_lines = 0
         self.first_blank_line: int | None = None
         self.span_keys = span_keys
-        # numpy counts newlines and tabs ~4x faster than bytes.count; worth its import time
-        # only for large files (the scanning subprocess uses it).
-        self._np = None
+        # Blocks of SMALL_BLOCK or more are decided with numpy (vcf_scan_numpy): ~5x faster
+        # than the regex path, whose pattern for a panel also takes ~45 ms to compile, against
+        # ~50 ms for numpy's import (issue #9). ``use_numpy``: True imports it now (the scanning
+        # child, before its job comes), None on the first large block, False never (the regex
+        # path, which also decides any block numpy hands back).
+        self._np: Any = None
+        self._numpy_wanted = use_numpy is not False
         if use_numpy:
-            try:
-                import numpy
-
-                self._np = numpy
-            except ImportError:  # pragma: no cover - numpy comes with cyvcf2
-                self._np = None
-        # Compiled on the first large block only: a small panel VCF is filtered line by line
-        # without paying for the regex compilation (start-up, issue #9).
+            self._np = _numpy()
+        # Compiled on first use only: a small panel VCF is filtered line by line without them
+        # (start-up, issue #9).
         self._panel: re.Pattern[bytes] | None = None
         self._span: re.Pattern[bytes] | None = None
         self._selector: PanelLineSelector | None = None
 
-    def _compile(self, regions: RegionSet) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-        if self._panel is None or self._span is None:
-            # candidate panel lines (a superset: confirmed with regions.contains), or
-            # (group 1) a line with an empty CHROM / non-numeric POS
-            panel = regions.coarse_line_regex(lookback=REACH_LOOKBACK).pattern.decode("ascii")
+    def _panel_regex(self, regions: RegionSet) -> re.Pattern[bytes]:
+        """Candidate panel lines (a superset: confirmed with regions.contains), or (group 1) a
+        line with an empty CHROM / non-numeric POS."""
+        if self._panel is None:
+            panel = regions.coarse_line_pattern(lookback=REACH_LOOKBACK)
             self._panel = re.compile(
                 ("\n(?:" + panel[1:] + "|" + _BAD_LINE_PATTERN[2:] + ")").encode("ascii")
             )
-            aliases = regions.alias_pattern()
+        return self._panel
+
+    def _span_regex(self, regions: RegionSet) -> re.Pattern[bytes]:
+        """Lines on the panel's contigs with an INFO/END or SVLEN: (POS, END, SVLEN)."""
+        if self._span is None:
             self._span = re.compile(
-                (r"\n(?:" + aliases + r")\t([0-9]+)\t[^\n]*?(?:[\t;]END=([0-9]+)|"
+                (r"\n(?:" + regions.alias_pattern() + r")\t([0-9]+)\t[^\n]*?(?:[\t;]END=([0-9]+)|"
                  r"[\t;]SVLEN=-?([0-9]+))").encode("ascii")
             )
-        return self._panel, self._span
+        return self._span
 
     def _panel_offsets(self, regions: RegionSet, data: bytes | bytearray, end: int
                        ) -> tuple[list[int], list[int]]:
@@ -140,8 +148,7 @@ class LineScanner:
                         reaching.append(start)
                 start = stop
             return offsets, reaching
-        panel, _ = self._compile(regions)
-        for m in panel.finditer(data, 0, end):
+        for m in self._panel_regex(regions).finditer(data, 0, end):
             off = m.start()
             if m.start(1) >= 0:  # not a panel line: a line with a bad CHROM/POS
                 self._bad_line(data, off)
@@ -191,6 +198,9 @@ class LineScanner:
     def _block(self, data: bytes | bytearray, end: int) -> Iterator[tuple[int, bytes, bool]]:
         """Lines of ``data[0:end]``: it starts with a sentinel ``\\n`` and ends with ``\\n``."""
         fast: tuple[list[int], list[int], list[tuple[int, int, int, int]]] | None = None
+        if self._np is None and self._numpy_wanted and end >= SMALL_BLOCK:
+            self._np = _numpy()
+            self._numpy_wanted = False  # (imported, or not importable: not asked again)
         if self._np is not None:
             np = self._np
             arr = np.frombuffer(data, dtype=np.uint8, count=end)
@@ -238,8 +248,7 @@ class LineScanner:
             panel_set = set(offsets)
             if self.span_keys and (data.find(b"END=", 0, end) >= 0
                                    or data.find(b"SVLEN=", 0, end) >= 0):
-                _, span_regex = self._compile(self.regions)
-                for m in span_regex.finditer(data, 0, end):
+                for m in self._span_regex(self.regions).finditer(data, 0, end):
                     off = m.start()
                     if off in panel_set or off in spans:
                         continue
@@ -323,6 +332,14 @@ def _ref_reaches(data: bytes | bytearray, off: int, pos: int, start: int) -> boo
             return False  # (too few columns: the column check names the line)
     ref_end = data.find(b"\t", ref_at + 1, stop)
     return ref_end > 0 and pos + (ref_end - ref_at - 1) - 1 >= start
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy comes with cyvcf2
+        return None
+    return numpy
 
 
 def _strip_cr(line: bytes) -> bytes:
