@@ -43,7 +43,7 @@ from egfr_annot.io.vcf_stream import READ_BLOCK, OpenedStream, display_name, rea
 
 if TYPE_CHECKING:
 
-    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
+    from egfr_annot.io.vcf_scan_numpy import PanelLineSelector, Selection
 
 MAX_LINE: Final = 1 << 26  # 64 MiB without a newline: not a VCF
 # The first block is smaller: its panel lines reach the parser sooner (the parent waits for them).
@@ -197,7 +197,7 @@ class LineScanner:
     # ------------------------------------------------------------------------------------------
     def _block(self, data: bytes | bytearray, end: int) -> Iterator[tuple[int, bytes, bool]]:
         """Lines of ``data[0:end]``: it starts with a sentinel ``\\n`` and ends with ``\\n``."""
-        fast: tuple[list[int], list[int], list[tuple[int, int, int, int]]] | None = None
+        fast: Selection | None = None
         if self._np is None and self._numpy_wanted and end >= SMALL_BLOCK:
             self._np = _numpy()
             self._numpy_wanted = False  # (imported, or not importable: not asked again)
@@ -212,7 +212,7 @@ class LineScanner:
                     from egfr_annot.io.vcf_scan_numpy import PanelLineSelector
 
                     self._selector = PanelLineSelector(np, self.regions, self.tabs_per_line)
-                fast = self._selector.select(data, arr, newlines)
+                fast = self._selector.select(data, arr, newlines, ends=self.span_keys)
         else:
             n_lines = data.count(b"\n", 0, end) - 1
             n_tabs = data.count(b"\t", 0, end)
@@ -237,43 +237,56 @@ class LineScanner:
                     yield line_no, _strip_cr(line), True
                 start = stop + 1
         else:
-            numbers: list[int] | None
-            if fast is not None:
-                offsets, numbers, candidates = fast
-                reaching = [off for off, _, pos, start in candidates
-                            if _ref_reaches(data, off, pos, start)]
-            else:
-                (offsets, reaching), numbers = self._panel_offsets(self.regions, data, end), None
-            spans: set[int] = set(reaching)  # (read with by_pos False: the parser decides)
-            panel_set = set(offsets)
-            if self.span_keys and (data.find(b"END=", 0, end) >= 0
-                                   or data.find(b"SVLEN=", 0, end) >= 0):
-                for m in self._span_regex(self.regions).finditer(data, 0, end):
-                    off = m.start()
-                    if off in panel_set or off in spans:
-                        continue
-                    chrom = data[off + 1: data.index(b"\t", off + 1)].decode("ascii", "replace")
-                    pos = int(m.group(1))
-                    stop = int(m.group(2)) if m.group(2) else pos + int(m.group(3))
-                    if stop >= pos and self.regions.overlaps(chrom, pos, stop):
-                        spans.add(off)
-            if spans:
-                offsets, numbers = sorted(panel_set | spans), None
-            if numbers is not None:  # line numbers known from the selection: no counting
-                base = self.base + 1
-                for off, number in zip(offsets, numbers, strict=True):
-                    stop = data.index(b"\n", off + 1)
-                    yield base + number, _strip_cr(bytes(data[off + 1: stop])), True
-            else:
-                line_no = self.base
-                prev = 0
-                for off in offsets:
-                    line_no += data.count(b"\n", prev, off + 1)
-                    prev = off + 1
-                    stop = data.index(b"\n", off + 1)
-                    yield line_no, _strip_cr(bytes(data[off + 1: stop])), off not in spans
+            yield from self._selected_lines(data, end, fast)
         self.base += n_lines
         self.records_read += records
+
+    def _selected_lines(self, data: bytes | bytearray, end: int, fast: Selection | None
+                        ) -> Iterator[tuple[int, bytes, bool]]:
+        """The lines of a block to parse, in file order: those in the regions (``by_pos``), and
+        those that may reach into one from before it by their REF or their INFO/END or SVLEN
+        (``by_pos`` False: the parser decides from the whole record)."""
+        assert self.regions is not None
+        # offset of the newline before a line -> (0-based number in the block or None, by_pos)
+        chosen: dict[int, tuple[int | None, bool]]
+        if fast is not None:
+            chosen = dict(zip(fast.offsets, ((n, True) for n in fast.numbers), strict=True))
+            for off, number, pos, start in fast.reaching:
+                if _ref_reaches(data, off, pos, start):
+                    chosen.setdefault(off, (number, False))
+            for off, number in fast.end_spans:  # (INFO/END and SVLEN, read by the selection)
+                chosen.setdefault(off, (number, False))
+            spans_left = False
+        else:
+            offsets, reaching = self._panel_offsets(self.regions, data, end)
+            chosen = dict.fromkeys(offsets, (None, True))
+            for off in reaching:
+                chosen.setdefault(off, (None, False))
+            # INFO/END and SVLEN make spans (gVCF blocks, CNV segments) that may reach a region
+            spans_left = self.span_keys and (data.find(b"END=", 0, end) >= 0
+                                             or data.find(b"SVLEN=", 0, end) >= 0)
+        if spans_left:
+            for m in self._span_regex(self.regions).finditer(data, 0, end):
+                off = m.start()
+                if off in chosen:
+                    continue
+                chrom = data[off + 1: data.index(b"\t", off + 1)].decode("ascii", "replace")
+                pos = int(m.group(1))
+                stop = int(m.group(2)) if m.group(2) else pos + int(m.group(3))
+                if stop >= pos and self.regions.overlaps(chrom, pos, stop):
+                    chosen[off] = (None, False)
+        base = self.base + 1
+        line_no = self.base
+        prev = 0
+        for off in sorted(chosen):
+            in_block, by_pos = chosen[off]
+            if in_block is None:  # counted up to here (the regex paths do not number lines)
+                line_no += data.count(b"\n", prev, off + 1)
+            else:
+                line_no = base + in_block
+            prev = off + 1
+            stop = data.index(b"\n", off + 1)
+            yield line_no, _strip_cr(bytes(data[off + 1: stop])), by_pos
 
     def _check_lines(self, data: bytes | bytearray, end: int) -> int:
         """Line-by-line check of a block whose tab count is off: raise for the first line

@@ -22,6 +22,7 @@ slower path would have decided the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -32,6 +33,24 @@ MAX_CHROM_BYTES: Final = 16  # packed into two 8-byte words, compared with the l
 MAX_POS_DIGITS: Final = 10
 MAX_CONTIG_RUNS: Final = 256  # per block; sorted files have a few
 _POS_CAP: Final = (1 << 32) - 1  # positions share an int64 key with the contig id
+_END_KEY: Final = int.from_bytes(b"END=", "little")
+_SVLE_KEY: Final = int.from_bytes(b"SVLE", "little")  # (then "N=")
+_SPAN_DIGITS: Final = 11  # an END or SVLEN of more digits is handed on whatever it says
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What :meth:`PanelLineSelector.select` found in a block. Offsets are those of the newline
+    before a line; numbers are 0-based line numbers in the block."""
+
+    offsets: list[int]  # lines with CHROM and POS in a region
+    numbers: list[int]
+    # lines that start before a region on their contig and are longer than the distance to it:
+    # (offset, number, POS, the region's start); their REF may reach into it (the caller checks)
+    reaching: list[tuple[int, int, int, int]]
+    # (offset, number) of the lines outside the regions whose INFO/END or SVLEN reaches the
+    # next region on their contig, or cannot be read here (asked with ``ends``)
+    end_spans: list[tuple[int, int]]
 
 
 class PanelLineSelector:
@@ -57,15 +76,13 @@ class PanelLineSelector:
         # masks[j]: the low j bytes of a little-endian word (the first j characters)
         self._masks = np.array([(1 << (8 * j)) - 1 for j in range(9)], dtype=np.uint64)
 
-    def select(self, data: bytes | bytearray, arr: Any, newlines: Any
-               ) -> tuple[list[int], list[int], list[tuple[int, int, int, int]]] | None:
-        """The panel lines of ``data``, which starts with a sentinel newline: their offsets (of
-        the preceding newline) and their 0-based line numbers in the block; and the lines
-        that start before a region on its contig but are longer than the distance to it, as
-        ``(offset, line number, POS, the region's start)`` (their REF may reach into it: the
-        caller checks). ``arr`` is the bytes as uint8, ``newlines`` their positions; the caller
-        has checked that the block holds as many tabs as its lines need. ``None``: not decided
-        here (use the exact path)."""
+    def select(self, data: bytes | bytearray, arr: Any, newlines: Any, *, ends: bool = False
+               ) -> Selection | None:
+        """The panel lines of ``data``, which starts with a sentinel newline, and the lines
+        that may reach into a region from before it (:class:`Selection`; with ``ends``, also
+        by their INFO/END or SVLEN: gVCF blocks, structural variants). ``arr`` is the bytes as
+        uint8, ``newlines`` their positions; the caller has checked that the block holds as
+        many tabs as its lines need. ``None``: not decided here (use the exact path)."""
         if len(newlines) < 2 or self.tabs_per_line < 2:
             return None
         found = self._short_names(data, arr, newlines)
@@ -89,7 +106,52 @@ class PanelLineSelector:
             # (a region on the line's own contig; a line inside a region is a panel line)
             if line_contig and start >> 32 == line_contig and not inside[line]:
                 reaching.append((int(newlines[line]), line, int(pos[line]), start & _POS_CAP))
-        return newlines[hit].tolist(), hit.tolist(), reaching
+        end_spans = self._end_spans(arr, newlines, contig, key, inside, next_start) if ends else []
+        return Selection(newlines[hit].tolist(), hit.tolist(), reaching, end_spans)
+
+    def _end_spans(self, arr: Any, newlines: Any, contig: Any, key: Any, inside: Any,
+                   next_start: Any) -> list[tuple[int, int]]:
+        """Lines outside the regions, on a panel contig, whose ``END=`` (the span's end) or
+        ``SVLEN=`` (its length), after a tab or ';', reaches the next region on their contig -
+        or whose value has more digits than are read here. A superset: the parser decides each
+        line from the whole record, as for the regex path. Only the block's ``=`` bytes are
+        looked at, not every byte (a gVCF has an END on each line: the regex took ~1.5 us per
+        line; two ``bytes.find`` passes per block cost ~5 ms when the header declares them)."""
+        np = self.np
+        size = len(arr)
+        equals = np.flatnonzero(arr == 61)  # "="
+        equals = equals[equals >= 6]
+        words = np.ndarray((size - 3,), dtype="<u4", buffer=arr, strides=(1,))
+        at_end = equals - 3  # where "END=" would start
+        is_end = (words[at_end] == _END_KEY) & _after_separator(np, arr[at_end - 1])
+        at_svlen = equals - 5  # where "SVLEN=" would start
+        is_svlen = ((words[at_svlen] == _SVLE_KEY) & (arr[equals - 1] == 78)  # "N"
+                    & _after_separator(np, arr[at_svlen - 1]))
+        kind_end = is_end[is_end | is_svlen]
+        equals = equals[is_end | is_svlen]
+        if not len(equals):
+            return []
+        line = np.searchsorted(newlines, equals, side="right") - 1
+        keep = (contig[line] > 0) & ~inside[line] & ((next_start[line] >> 32) == contig[line])
+        equals, line, kind_end = equals[keep], line[keep], kind_end[keep]
+        if not len(equals):
+            return []
+        # the digits after "=" (an SVLEN may start with "-"), up to the first other byte
+        first = equals + 1 + (~kind_end & (arr[np.minimum(equals + 1, size - 1)] == 45))
+        value = np.zeros(len(equals), dtype=np.int64)
+        length = np.zeros(len(equals), dtype=np.int64)
+        going = np.ones(len(equals), dtype=bool)
+        for k in range(_SPAN_DIGITS):
+            digit = arr[np.minimum(first + k, size - 1)].astype(np.int64) - 48
+            going &= (digit >= 0) & (digit <= 9)
+            value = np.where(going, value * 10 + digit, value)
+            length += going
+        start = next_start[line] & _POS_CAP
+        reach_to = np.where(kind_end, value, (key[line] & _POS_CAP) + value)
+        reach = going | ((length > 0) & (reach_to >= start))  # (going: more digits than read)
+        lines = np.unique(line[reach])
+        return list(zip(newlines[lines].tolist(), lines.tolist(), strict=True))
+
 
     def _short_names(self, data: bytes | bytearray, arr: Any, newlines: Any
                      ) -> tuple[Any, Any] | None:
@@ -279,3 +341,8 @@ def _eight_digits(np: Any, digits: Any) -> Any:
     return (((pairs & np.uint64(0x000000FF000000FF)) * np.uint64(100 + (1_000_000 << 32)))
             + (((pairs >> np.uint64(16)) & np.uint64(0x000000FF000000FF))
                * np.uint64(1 + (10_000 << 32)))) >> np.uint64(32)
+
+
+def _after_separator(np: Any, byte: Any) -> Any:
+    """Is the byte before an INFO key a tab or ';' (so that ``XEND=`` is not ``END=``)?"""
+    return (byte == 9) | (byte == 59)
