@@ -72,6 +72,14 @@ def test_an_intronic_deletion_into_kras_exon_2_is_found_streamed_and_indexed(
         "bgzip, scanning child": _rows(bgzipped, tmp_path, {SCAN_PROCESS_ENV: "1"}),
         "bgzip, index query": _rows(indexed, tmp_path),
     }
+    if shutil.which("bcftools") is not None:  # BCF is read by cyvcf2: both ways too
+        bcf = tmp_path / "deletion.bcf"
+        subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(bgzipped)], check=True)
+        results["bcf, streamed"] = _rows(bcf, tmp_path)
+        indexed_bcf = indexed_dir / "deletion.bcf"
+        shutil.copy(bcf, indexed_bcf)
+        subprocess.run(["bcftools", "index", str(indexed_bcf)], check=True)
+        results["bcf, index query"] = _rows(indexed_bcf, tmp_path)
     for how, rows in results.items():
         assert [(r[1], r[4], r[7].split(",")[0]) for r in rows] == [
             ("KRAS", "c.62_111+249del", "splice_donor_variant")

@@ -564,13 +564,12 @@ class VariantSource:
                 for variant in vcf:
                     line_no += 1
                     chrom, pos = variant.CHROM, variant.POS
-                    if regions is None or regions.contains(chrom, pos):
-                        yield line_no, str(variant).rstrip("\n").encode("utf-8"), True
-                    elif regions.overlaps(chrom, pos, max(pos, variant.end)) and (
-                        variant.INFO.get("END") is not None
-                        or variant.INFO.get("SVLEN") is not None
-                    ):
-                        yield line_no, str(variant).rstrip("\n").encode("utf-8"), False
+                    # htslib's end: the REF's, or INFO/END's: a record that starts before a
+                    # region and reaches into it (a deletion into an exon, a gVCF block) is
+                    # read too, as an index query reads it (by_pos False: the parser decides)
+                    if regions is None or regions.overlaps(chrom, pos, max(pos, variant.end)):
+                        by_pos = regions is None or regions.contains(chrom, pos)
+                        yield line_no, str(variant).rstrip("\n").encode("utf-8"), by_pos
             finally:
                 vcf.close()
         except InputError:
