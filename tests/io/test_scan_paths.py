@@ -359,15 +359,20 @@ def test_first_block_size_changes_nothing_but_timing(
 
 
 # -- records that start before a region and reach into it with their REF ------------------------
+def _near_the_regions(rng: random.Random) -> tuple[str, int]:
+    """A CHROM (in either spelling) and a POS from 5 kb before REGIONS to well past them."""
+    chrom = rng.choice(["7", "chr7", "12", "3"])
+    base = 1_000_000 if chrom.endswith("7") else 25_000_000 if chrom == "12" else 5_000
+    return chrom, base - 5_000 + rng.randrange(0, 200_000)
+
+
 def write_deletions_vcf(path: Path, n: int, seed: int) -> list[tuple[str, int]]:
     """n records near the regions, some of them deletions of up to 3 kb; returns the
     (CHROM, POS) of those whose REF overlaps a region, as an index query reads them."""
     rng = random.Random(seed)
     records = []
     for _ in range(n):
-        chrom = rng.choice(["7", "chr7", "12", "3"])
-        base = 1_000_000 if chrom.endswith("7") else 25_000_000 if chrom == "12" else 5_000
-        pos = base - 5_000 + rng.randrange(0, 200_000)
+        chrom, pos = _near_the_regions(rng)
         length = rng.choice([1, 1, 1, 2, 30, 150, 250, 600, 3_000])
         records.append((chrom, pos, "".join(rng.choice("ACGT") for _ in range(length))))
     records.sort(key=lambda r: (r[0], r[1]))
@@ -457,9 +462,7 @@ def write_gvcf_like(path: Path, n: int, seed: int) -> list[tuple[str, int]]:
     rng = random.Random(seed)
     records = []
     for _ in range(n):
-        chrom = rng.choice(["7", "chr7", "12", "3"])
-        base = 1_000_000 if chrom.endswith("7") else 25_000_000 if chrom == "12" else 5_000
-        pos = base - 5_000 + rng.randrange(0, 200_000)
+        chrom, pos = _near_the_regions(rng)
         end = pos + rng.choice([0, 3, 90, 800, 2_500, 5_000])
         info = rng.choice([f"END={end}", f"DP=9;END={end}", f"XEND={end}", "DP=3",
                            f"END={end};X=1", f"SVLEN=-{end - pos}", f"DP=1;SVLEN={end - pos}",
