@@ -19,9 +19,11 @@ Speed (issue #9): a record outside the panel costs no Python work of its own. Ea
    reaches the region - as an index query reads it. The regex of step 3 also matches lines
    up to ``REACH_LOOKBACK`` bases before a region for this; the line-by-line and numpy paths
    have no such limit;
-5. only when the header declares INFO/END or INFO/SVLEN and the block contains them, a second
-   regex finds records on panel contigs that start before a region but reach into it
-   (gVCF blocks, CNV segments). An undeclared END is not looked for outside the regions.
+5. only when the header declares INFO/END or INFO/SVLEN: records on panel contigs that start
+   before a region but reach into it by their END or SVLEN (gVCF blocks, CNV segments). numpy
+   reads the values after each ``END=`` and ``SVLEN=`` of its blocks; in other blocks that
+   contain them a second regex finds them. An undeclared END is not looked for outside the
+   regions.
 
 Records found by steps 4 and 5 are handed on with ``by_pos`` False: the parser decides from the
 whole record whether it overlaps a region.
