@@ -367,3 +367,35 @@ def test_scanning_child_wakes_the_reader_for_each_message(
     finally:
         process.close()
     assert process.proc.returncode == 0
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"cpu.max": "max 100000\n"}, None),
+    ({"cpu.max": "150000 100000\n"}, 1.5),
+    ({"cpu.max": "200000 100000\n"}, 2.0),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1.0),
+    ({}, None),
+    ({"cpu.max": "garbage\n"}, None),
+])
+def test_cgroup_cpu_quota_is_read_from_v2_then_v1(tmp_path: Path, files: dict[str, str],
+                                                  expected: float | None) -> None:
+    # A container limited to one CPU by quota (docker --cpus 1, Kubernetes) still sees every
+    # core in its affinity mask: the quota decides whether a scanning child is worth it.
+    from egfr_annot.io.scan_child import _cgroup_cpu_quota
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _cgroup_cpu_quota(str(tmp_path)) == expected
+
+
+def test_a_one_cpu_quota_means_no_scanning_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    import egfr_annot.io.scan_child as scan_child
+
+    monkeypatch.setattr(scan_child, "_cgroup_cpu_quota", lambda: 1.0)
+    assert scan_child._usable_cpus() == 1
+    monkeypatch.setattr(scan_child, "_cgroup_cpu_quota", lambda: 2.5)
+    assert scan_child._usable_cpus() == min(2, len(os.sched_getaffinity(0)))
+    monkeypatch.setattr(scan_child, "_cgroup_cpu_quota", lambda: None)
+    assert scan_child._usable_cpus() == len(os.sched_getaffinity(0))

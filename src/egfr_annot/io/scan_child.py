@@ -49,11 +49,33 @@ def scan_process_wanted(path: str, *, compressed: bool) -> bool:
 
 
 def _usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask: a container's or `taskset`'s)."""
+    """CPUs this process may use: its affinity mask (`taskset`, a cpuset), capped by a cgroup
+    CPU quota (`docker --cpus`, a Kubernetes or batch-system limit) rounded down."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    return cpus if quota is None else max(1, min(cpus, int(quota)))
+
+
+def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
+    """The cgroup's CPU quota in CPUs (quota / period), or None when there is none or it
+    cannot be read. cgroup v2 (``cpu.max``: "max 100000" or "150000 100000"), then v1."""
+    try:
+        with open(os.path.join(root, "cpu.max")) as fh:
+            quota, period = fh.read().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(os.path.join(root, "cpu", "cpu.cfs_quota_us")) as fh:
+            quota_us = int(fh.read())
+        with open(os.path.join(root, "cpu", "cpu.cfs_period_us")) as fh:
+            period_us = int(fh.read())
+    except (OSError, ValueError):
+        return None
+    return None if quota_us <= 0 or period_us <= 0 else quota_us / period_us
 
 
 def _setting() -> str:
