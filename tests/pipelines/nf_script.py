@@ -55,6 +55,9 @@ KNOWN_DEFS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "annotations ? \"EGFR_ANNOT_ANNOTATIONS=${annotations}\" : ''": lambda v: (
         f"EGFR_ANNOT_ANNOTATIONS={v['annotations']}" if v.get("annotations") else ""
     ),
+    "task.cpus > 1 ? '' : 'EGFR_ANNOT_SCAN_PROCESS=0'": lambda v: (
+        "" if v["task.cpus"] > 1 else "EGFR_ANNOT_SCAN_PROCESS=0"
+    ),
 }
 
 
@@ -258,6 +261,7 @@ def task_variables(
     args: str | None = None,
     prefix: str | None = None,
     process: str = "EGFRANNOT_RUN",
+    cpus: int = 1,
 ) -> dict[str, Any]:
     """The variables a task of the module sees (``[]`` for an absent optional input)."""
     return {
@@ -270,4 +274,5 @@ def task_variables(
         "task.ext.args": args,
         "task.ext.prefix": prefix,
         "task.process": process,
+        "task.cpus": cpus,  # (process_single)
     }

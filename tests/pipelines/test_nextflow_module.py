@@ -197,7 +197,7 @@ def test_script_renders_the_expected_command(process: NfProcess) -> None:
     )
     words = script.replace("\\\n", " ").split()
     assert words == [
-        "EGFR_ANNOT_ANNOTATIONS=kb_snapshot", "egfr-annot", "run",
+        "EGFR_ANNOT_ANNOTATIONS=kb_snapshot", "EGFR_ANNOT_SCAN_PROCESS=0", "egfr-annot", "run",
         "--build", "GRCh37",
         "--output-prefix", "p1",
         "--cnv", "p1.cns", "--cnv", "p1.genes.tsv",
@@ -205,7 +205,8 @@ def test_script_renders_the_expected_command(process: NfProcess) -> None:
         "p1.vcf.gz",
     ]  # fmt: skip
     # Empty optional inputs leave no stray flag; an empty build means auto-detection.
-    bare = render(process.script, task_variables(meta_id="p1", vcf="p1.vcf", build=""))
+    # With more than one CPU the tool may scan a large VCF in a second process.
+    bare = render(process.script, task_variables(meta_id="p1", vcf="p1.vcf", build="", cpus=2))
     assert bare.replace("\\\n", " ").split() == [
         "egfr-annot", "run", "--build", "auto", "--output-prefix", "p1", "p1.vcf",
     ]  # fmt: skip

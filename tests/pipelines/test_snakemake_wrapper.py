@@ -91,13 +91,18 @@ def test_wrapper_command(wrapper: ModuleType) -> None:
 
 def test_wrapper_shell_command_pins_the_knowledge_base(wrapper: ModuleType) -> None:
     inputs = {"vcf": "calls/P 1.vcf", "annotations": "kb/2099-01"}
-    command = wrapper.shell_command(inputs, list(inputs.values()), _outputs("out/P1"), {})
+    command = wrapper.shell_command(inputs, list(inputs.values()), _outputs("out/P1"), {},
+                                    threads=2)
     assert command == (
         "EGFR_ANNOT_ANNOTATIONS=kb/2099-01 egfr-annot run --build auto --output-prefix out/P1 "
         "'calls/P 1.vcf'"
     )
-    plain = wrapper.shell_command({"vcf": "a.vcf"}, ["a.vcf"], _outputs("o/a"), {})
+    plain = wrapper.shell_command({"vcf": "a.vcf"}, ["a.vcf"], _outputs("o/a"), {}, threads=4)
     assert plain == "egfr-annot run --build auto --output-prefix o/a a.vcf"
+    # One thread (Snakemake's default): no second process for a large VCF.
+    single = wrapper.shell_command({"vcf": "a.vcf"}, ["a.vcf"], _outputs("o/a"), {})
+    assert single == ("EGFR_ANNOT_SCAN_PROCESS=0 egfr-annot run --build auto --output-prefix o/a "
+                      "a.vcf")
 
 
 @pytest.mark.parametrize(

@@ -34,9 +34,11 @@ process EGFRANNOT_RUN {
     def build_name = build ?: 'auto'
     def cnv_args = [cnv].flatten().collect { "--cnv ${it}" }.join(' ')
     def kb_env = annotations ? "EGFR_ANNOT_ANNOTATIONS=${annotations}" : ''
+    // one CPU (process_single): no second process to decompress and scan a large VCF
+    def scan_env = task.cpus > 1 ? '' : 'EGFR_ANNOT_SCAN_PROCESS=0'
     if ("${vcf}" == "${prefix}.annotated.vcf.gz") error "Input and output names are the same, use \"task.ext.prefix\" to disambiguate!"
     """
-    ${kb_env} egfr-annot run \\
+    ${kb_env} ${scan_env} egfr-annot run \\
         --build ${build_name} \\
         --output-prefix ${prefix} \\
         ${cnv_args} \\

@@ -94,10 +94,14 @@ def command_args(named_inputs, positional_inputs, named_outputs, params):
     return args
 
 
-def shell_command(named_inputs, positional_inputs, named_outputs, params):
-    """The shell command line, with the pinned knowledge base (input ``annotations``) if any."""
+def shell_command(named_inputs, positional_inputs, named_outputs, params, threads=1):
+    """The shell command line, with the pinned knowledge base (input ``annotations``) if any.
+    With one thread (Snakemake's default), egfr-annot keeps to one process: with two or more,
+    it may decompress and scan a large VCF in a second one."""
     args = command_args(named_inputs, positional_inputs, named_outputs, params)
     command = "egfr-annot run " + " ".join(shlex.quote(a) for a in args)
+    if threads < 2:
+        command = f"EGFR_ANNOT_SCAN_PROCESS=0 {command}"
     annotations = named_inputs.get("annotations")
     if annotations:
         # Pin a knowledge-base snapshot instead of the one bundled with the package.
@@ -111,6 +115,7 @@ if "snakemake" in globals():
         list(snakemake.input),
         dict(snakemake.output.items()),
         snakemake.params,
+        snakemake.threads,
     )
     log = snakemake.log_fmt_shell(stdout=True, stderr=True)
     shell("{cmd} {log}")
