@@ -34,7 +34,7 @@ DEFAULT_MARGIN: Final = 10_000
 PANEL_GENES_FILE: Final = "panel_genes.tsv"
 
 
-# Regions closer than this are scanned as one by the coarse regex (see coarse_line_regex).
+# Regions closer than this are scanned as one by the coarse regex (coarse_line_pattern).
 COARSE_GAP: Final = 100_000
 
 
@@ -217,23 +217,15 @@ class RegionSet:
         line starts) and is built as a character trie, so each alternative begins with a
         distinct literal and the engine rejects a non-panel line after a few bytes.
         """
-        return self._line_regex(0)
-
-    def coarse_line_regex(self, max_gap: int = COARSE_GAP, lookback: int = 0
-                          ) -> re.Pattern[bytes]:
-        """Like :meth:`line_regex` over the regions merged across gaps shorter than
-        ``max_gap``, each also ``lookback`` bases longer on its left (records that start
-        before a region may reach into it): a superset of the panel lines, cheap to compile
-        even for hundreds of exon regions; callers confirm each hit with :meth:`contains`."""
-        return self._line_regex(max_gap, lookback)
+        return re.compile(self._line_pattern(0).encode("ascii"))
 
     def coarse_line_pattern(self, max_gap: int = COARSE_GAP, lookback: int = 0) -> str:
-        """The text of :meth:`coarse_line_regex`, for a caller that combines it with other
-        alternatives (compiling the pattern of a panel takes ~45 ms: once is enough)."""
+        """The text of a regex like :meth:`line_regex` over the regions merged across gaps
+        shorter than ``max_gap``, each also ``lookback`` bases longer on its left (records
+        that start before a region may reach into it): a superset of the panel lines, for a
+        caller that combines it with other alternatives and compiles it once (~45 ms for a
+        panel); callers confirm each hit with :meth:`contains`."""
         return self._line_pattern(max_gap, lookback)
-
-    def _line_regex(self, max_gap: int, lookback: int = 0) -> re.Pattern[bytes]:
-        return re.compile(self._line_pattern(max_gap, lookback).encode("ascii"))
 
     def _line_pattern(self, max_gap: int, lookback: int = 0) -> str:
         table: dict[str, str] = {}
