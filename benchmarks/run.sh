@@ -16,7 +16,7 @@
 #   --results FILE     where to write the Markdown summary (default: benchmarks/RESULTS.md for
 #                      a full run, DIR/RESULTS.md for --quick)
 #   --only LIST        comma-separated sections: large,indexed,memory,startup,batch
-#   --runs N           interleaved rounds for the large files (default 7; --quick 2); the
+#   --runs N           interleaved rounds for the large files (default 11; --quick 2); the
 #                      indexed section runs 21 rounds (--quick 2), start-up 20 hyperfine runs
 #   --no-bytecode-cache  keep the environment's PYTHONDONTWRITEBYTECODE; by default the run
 #                      uses a bytecode cache in DIR/pycache (PYTHONPYCACHEPREFIX), as an
@@ -82,7 +82,7 @@ else
     LARGE_SIZES="1000000 5000000"
     IDX_RECORDS=5000000; IDX_FRACTION=0.0005
     PANEL_FILES=1000; SUBSET=50
-    RUNS=${RUNS:-7}; WARMUP=1
+    RUNS=${RUNS:-11}; WARMUP=1
     # sub-second commands on a shared machine: enough runs for a steady median
     INDEXED_RUNS=21
     STARTUP_RUNS=20; STARTUP_WARMUP=3

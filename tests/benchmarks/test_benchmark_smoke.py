@@ -250,6 +250,33 @@ def test_summariser_decides_pass_and_fail_from_the_medians(tmp_path: Path) -> No
     assert "**4 PASS, 3 FAIL.**" in text
 
 
+def test_summariser_gives_the_spread_of_single_round_ratios(tmp_path: Path) -> None:
+    # interleave.py's rounds pair the runs: round i of each command. Medians 0.40 / 1.0 pass,
+    # but one round of three was over 0.5: the row says so.
+    res = tmp_path / "res"
+    res.mkdir()
+    (res / "meta.json").write_text(json.dumps({
+        "mode": "full", "date": "2026-01-01T00:00:00+00:00", "git": "abc",
+        "machine": {"nproc": 2, "cpu_model": "Test CPU", "ram_gb": 24.0, "os": "Linux"},
+        "versions": {}, "data_dir": str(tmp_path)}))
+    times = {"egfr-annot run": [0.40, 0.55, 0.38], "egfr-annot run --no-checksum": [0.3] * 3,
+             "bcftools view -T genes.bed": [1.0, 1.0, 0.95]}
+    results = [{"command": name, "mean": sum(t) / 3, "stddev": 0.0, "median": sorted(t)[1],
+                "user": 0.0, "system": 0.0, "min": min(t), "max": max(t), "times": t}
+               for name, t in times.items()]
+    (res / "hf_large_1M.json").write_text(json.dumps({"results": results, "interleaved": True}))
+    out = tmp_path / "RESULTS.md"
+    assert summarise.main(["report", "--results", str(res), "--out", str(out)]) == 0
+    row = next(line for line in out.read_text().splitlines()
+               if line.startswith("| unindexed 1M: `egfr-annot run` /"))
+    assert "= **0.40**; single rounds 0.40-0.55, 1 of 3 over 0.5 |" in row
+    assert row.endswith("| PASS |")
+    # hyperfine's blocks (no "interleaved"): runs are not paired, no spread is claimed
+    (res / "hf_large_1M.json").write_text(json.dumps({"results": results}))
+    assert summarise.main(["report", "--results", str(res), "--out", str(out)]) == 0
+    assert "single rounds" not in out.read_text().split("## Figures")[0].split("| target |")[1]
+
+
 def test_profile_summary_attributes_samples_to_processes_and_stages(tmp_path: Path) -> None:
     raw = tmp_path / "prof.txt"
     main = 'process 1:"python egfr-annot run x.vcf.gz"'
