@@ -208,13 +208,19 @@ def _hyperfine_json(path: Path, medians: dict[str, float]) -> None:
     path.write_text(json.dumps({"results": results}))
 
 
-def test_summariser_decides_pass_and_fail_from_the_medians(tmp_path: Path) -> None:
+def _results_dir(tmp_path: Path) -> Path:
+    """A results directory with the meta.json of a full run on a test machine."""
     res = tmp_path / "res"
     res.mkdir()
     (res / "meta.json").write_text(json.dumps({
         "mode": "full", "date": "2026-01-01T00:00:00+00:00", "git": "abc",
         "machine": {"nproc": 2, "cpu_model": "Test CPU", "ram_gb": 24.0, "os": "Linux"},
         "versions": {"bcftools": "bcftools 1.16"}, "data_dir": str(tmp_path)}))
+    return res
+
+
+def test_summariser_decides_pass_and_fail_from_the_medians(tmp_path: Path) -> None:
+    res = _results_dir(tmp_path)
     (res / "sizes.json").write_text(json.dumps({"indexed": 5000000, "indexed_fraction": 0.0005}))
     _hyperfine_json(res / "hf_large_5M.json", {"egfr-annot run --no-checksum": 2.0,
                                                "egfr-annot run": 3.0,
@@ -253,12 +259,7 @@ def test_summariser_decides_pass_and_fail_from_the_medians(tmp_path: Path) -> No
 def test_summariser_gives_the_spread_of_single_round_ratios(tmp_path: Path) -> None:
     # interleave.py's rounds pair the runs: round i of each command. Medians 0.40 / 1.0 pass,
     # but one round of three was over 0.5: the row says so.
-    res = tmp_path / "res"
-    res.mkdir()
-    (res / "meta.json").write_text(json.dumps({
-        "mode": "full", "date": "2026-01-01T00:00:00+00:00", "git": "abc",
-        "machine": {"nproc": 2, "cpu_model": "Test CPU", "ram_gb": 24.0, "os": "Linux"},
-        "versions": {}, "data_dir": str(tmp_path)}))
+    res = _results_dir(tmp_path)
     times = {"egfr-annot run": [0.40, 0.55, 0.38], "egfr-annot run --no-checksum": [0.3] * 3,
              "bcftools view -T genes.bed": [1.0, 1.0, 0.95]}
     results = [{"command": name, "mean": sum(t) / 3, "stddev": 0.0, "median": sorted(t)[1],
