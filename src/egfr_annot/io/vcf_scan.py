@@ -254,7 +254,7 @@ class LineScanner:
         if fast is not None:
             chosen = dict(zip(fast.offsets, ((n, True) for n in fast.numbers), strict=True))
             for off, number, pos, start in fast.reaching:
-                if _ref_reaches(data, off, pos, start):
+                if _ref_reaches(data, off, data.index(b"\n", off + 1), pos, start):
                     chosen.setdefault(off, (number, False))
             for off, number in fast.end_spans:  # (INFO/END and SVLEN, read by the selection)
                 chosen.setdefault(off, (number, False))
@@ -334,12 +334,13 @@ def _reaches_next_region(data: bytes | bytearray, off: int, stop: int, regions: 
     regions) reach into the next region on its contig? Measured only for a line longer than
     the distance (a line is at least as long as its REF)."""
     start = regions.next_start(chrom, pos)
-    return start is not None and start - pos < stop - off and _ref_reaches(data, off, pos, start)
+    return (start is not None and start - pos < stop - off
+            and _ref_reaches(data, off, stop, pos, start))
 
 
-def _ref_reaches(data: bytes | bytearray, off: int, pos: int, start: int) -> bool:
-    """Does the REF of the line after ``data[off]`` (a newline), at ``pos``, reach ``start``?"""
-    stop = data.find(b"\n", off + 1)
+def _ref_reaches(data: bytes | bytearray, off: int, stop: int, pos: int, start: int) -> bool:
+    """Does the REF of the line ``data[off + 1:stop]`` (after a newline), at ``pos``, reach
+    ``start``?"""
     ref_at = off
     for _ in range(3):  # past CHROM, POS and ID
         ref_at = data.find(b"\t", ref_at + 1, stop)

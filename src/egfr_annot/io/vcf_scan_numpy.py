@@ -100,12 +100,12 @@ class PanelLineSelector:
         # a line is at least as long as its REF (np.diff: its length and its newline)
         next_start = self._next_starts[i + 1]
         long_enough = np.flatnonzero(next_start - key < np.diff(newlines))
-        reaching = []
-        for line in long_enough.tolist():
-            line_contig, start = int(contig[line]), int(next_start[line])
-            # (a region on the line's own contig; a line inside a region is a panel line)
-            if line_contig and start >> 32 == line_contig and not inside[line]:
-                reaching.append((int(newlines[line]), line, int(pos[line]), start & _POS_CAP))
+        # (a region on the line's own contig; a line inside a region is a panel line)
+        line_contig = contig[long_enough]
+        line = long_enough[(line_contig > 0) & ((next_start[long_enough] >> 32) == line_contig)
+                           & ~inside[long_enough]]
+        reaching = list(zip(newlines[line].tolist(), line.tolist(), pos[line].tolist(),
+                            (next_start[line] & _POS_CAP).tolist(), strict=True))
         end_spans = self._end_spans(arr, newlines, contig, key, inside, next_start) if ends else []
         return Selection(newlines[hit].tolist(), hit.tolist(), reaching, end_spans)
 
