@@ -152,7 +152,6 @@ class PanelLineSelector:
         lines = np.unique(line[reach])
         return list(zip(newlines[lines].tolist(), lines.tolist(), strict=True))
 
-
     def _short_names(self, data: bytes | bytearray, arr: Any, newlines: Any
                      ) -> tuple[Any, Any] | None:
         """Contig ids and POS of every line when every CHROM has 1-7 bytes, from 8-byte words
