@@ -79,7 +79,12 @@ BAD = [
         "numbers",
     ),
     ("pcgr_negative.cna.tsv", "GRCh37", 2, "nMajor -1 is negative"),
-    ("vcf_no_end.vcf", "GRCh38", 5, "copy-number record <DUP> at chr7:116650000 has no END"),
+    (
+        "vcf_no_end.vcf",
+        "GRCh38",
+        5,
+        "copy-number record <DUP> at chr7:116650000 has no END (nor SVLEN)",
+    ),
     ("vcf_cn_not_number.vcf", "GRCh38", 5, "FORMAT/CN 'high' is not a number"),
     ("empty.cns", "GRCh38", None, "empty copy-number file"),
 ]

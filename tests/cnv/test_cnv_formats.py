@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from egfr_annot.copy_number import call_genes
-from egfr_annot.errors import UsageError
+from egfr_annot.errors import InputError, UsageError
 from egfr_annot.io.cnv import read_copy_number
 
 TF = 0.4
@@ -358,6 +358,27 @@ def test_vcf_sample_selection_and_per_sample_records(cnv_data: Path) -> None:
     assert plasma_met.copy_number == 6.2 and plasma_met.source == "VCF INFO/CN"
     with pytest.raises(UsageError, match=r"several samples \(NORMAL_01, PLASMA_01\) for sample"):
         call_genes(both.segments, {}, tumour_fraction=None, sample="PLASMA_01")
+
+
+def test_vcf_segment_given_by_svlen_alone(cnv_data: Path, tmp_path: Path) -> None:
+    # VCF 4.4 lets a structural variant give its span by SVLEN alone (END is deprecated in
+    # VCF 4.5): END = POS + |SVLEN|, as the variant reader takes it; several values: the longest
+    text = (cnv_data / "cnv_grch38_chr.vcf").read_text()
+    text = text.replace("SVTYPE=DEL;END=87990000", "SVTYPE=DEL;SVLEN=-140000").replace(
+        "SVTYPE=DUP;END=179300000", "SVTYPE=DUP;SVLEN=150000,200000")
+    text = text.replace("##INFO=<ID=SVTYPE", '##INFO=<ID=SVLEN,Number=A,Type=Integer,'
+                        'Description="Length">\n##INFO=<ID=SVTYPE')
+    path = tmp_path / "svlen.vcf"
+    path.write_text(text)
+    segments = read_copy_number(path, build="GRCh38").for_sample("PLASMA_01")
+    pten = next(s for s in segments if s.chrom == "10")
+    assert (pten.start, pten.end, pten.copy_number) == (87850000, 87990000, 0.0)
+    pik3ca = next(s for s in segments if s.chrom == "3")
+    assert (pik3ca.start, pik3ca.end) == (179100000, 179300000)
+    bad = tmp_path / "bad_svlen.vcf"
+    bad.write_text(text.replace("SVLEN=-140000", "SVLEN=long"))
+    with pytest.raises(InputError, match=r"bad_svlen.vcf:\d+: INFO/SVLEN 'long' is not an "):
+        read_copy_number(bad, build="GRCh38")
 
 
 def test_contigs_restriction_counts_what_it_drops(cnv_data: Path) -> None:

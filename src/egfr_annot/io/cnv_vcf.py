@@ -18,8 +18,9 @@ with REF ``N``). Where the copy number is taken from, first found wins:
 4. INFO/FOLD_CHANGE_LOG as a log2 ratio (CNVkit ``export vcf``), copy number ``2 * 2**log2``.
 
 A record with none of these (e.g. a Manta ``<DUP>``) has no copy number: it is counted, not
-called. Coordinates: POS..END, 1-based inclusive (a padding base before a ``<DEL>``, if the caller
-wrote one, is included: at most 1 bp, immaterial for gene overlap).
+called. Coordinates: POS..END, 1-based inclusive (END: INFO/END, else POS + |SVLEN|; a padding
+base before a ``<DEL>``, if the caller wrote one, is included: at most 1 bp, immaterial for gene
+overlap).
 """
 
 from __future__ import annotations
@@ -100,6 +101,22 @@ def _one_number(text: str | None, where: str, path: str, line: int) -> float | N
     return value
 
 
+def _end_from_info(
+    info: Mapping[str, str], chrom: str, pos: int, alt: str, path: str, line: int
+) -> int:
+    """INFO/END, else POS + |SVLEN| (VCF 4.4 lets a structural variant give its span by SVLEN
+    alone; END is deprecated in VCF 4.5), as the variant reader takes a record's end."""
+    end_text = info.get("END")
+    if end_text not in (None, ""):
+        return parse_int(end_text, "INFO/END", path, line)
+    svlen_text = info.get("SVLEN")
+    if svlen_text not in (None, "", "."):
+        lengths = [abs(parse_int(v, "INFO/SVLEN", path, line)) for v in svlen_text.split(",")]
+        return pos + max(lengths)
+    raise InputError(path, line, f"copy-number record {alt} at {chrom}:{pos} has no END "
+                     "(nor SVLEN)")
+
+
 def segment_from_symbolic(
     chrom: str,
     pos: int,
@@ -119,7 +136,7 @@ def segment_from_symbolic(
     Parameters
     ----------
     chrom, pos, end
-        Contig as written, VCF POS, and END (None: taken from INFO/END).
+        Contig as written, VCF POS, and END (None: taken from INFO/END, else POS + |SVLEN|).
     alt, info, sample_format
         The ALT text, INFO key -> value, and this sample's FORMAT key -> value.
     path, line
@@ -130,13 +147,11 @@ def segment_from_symbolic(
     Raises
     ------
     InputError
-        No END, END before POS, or a copy-number value that is not a single non-negative number.
+        No END nor SVLEN, END before POS, or a copy-number value that is not a single
+        non-negative number.
     """
     if end is None:
-        end_text = info.get("END")
-        if end_text is None or end_text == "":
-            raise InputError(path, line, f"copy-number record {alt} at {chrom}:{pos} has no END")
-        end = parse_int(end_text, "INFO/END", path, line)
+        end = _end_from_info(info, chrom, pos, alt, path, line)
     check_interval(pos, end, path, line, "VCF POS..END, 1-based")
 
     copy_number: float | None = None

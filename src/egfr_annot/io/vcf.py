@@ -433,6 +433,14 @@ class VariantSource:
             self._tally.warn(f"index {name} is older than the file: not used (file streamed)",
                              None)
             return None
+        if "SVLEN" in self.header.info:
+            # htslib before 1.22 (bcftools/tabix 1.16 of Debian 12 among them) indexes a record
+            # without INFO/END at its REF only: a deletion given by SVLEN alone (VCF 4.4, END
+            # deprecated in 4.5) that starts before a gene would never be queried (PTEN loss).
+            self._tally.warn(f"index {name} not used: the header declares INFO/SVLEN, and an "
+                             "index made with htslib before 1.22 does not cover a structural "
+                             "variant whose span only its SVLEN gives (file streamed)", None)
+            return None
         early, self._index_read = self._index_read, None
         info = early.result() if early is not None and early.index == index else read_index(index)
         if info is None:
@@ -558,6 +566,9 @@ class VariantSource:
 
         regions = self.regions
         line_no = self.header.n_header_lines
+        # a BCF written by htslib before 1.22 has the REF's length as the extent of a record
+        # without INFO/END, even where its SVLEN gives a span (a VCF 4.4 <DEL>)
+        svlen_declared = "SVLEN" in self.header.info
         try:
             vcf = VCF(self._bcf_path(), lazy=True)
             try:
@@ -567,7 +578,11 @@ class VariantSource:
                     # htslib's end: the REF's, or INFO/END's: a record that starts before a
                     # region and reaches into it (a deletion into an exon, a gVCF block) is
                     # read too, as an index query reads it (by_pos False: the parser decides)
-                    if regions is None or regions.overlaps(chrom, pos, max(pos, variant.end)):
+                    end = max(pos, variant.end)
+                    if (regions is not None and svlen_declared
+                            and not regions.overlaps(chrom, pos, end)):
+                        end = max(end, _svlen_end(variant.INFO.get("SVLEN"), pos))
+                    if regions is None or regions.overlaps(chrom, pos, end):
                         by_pos = regions is None or regions.contains(chrom, pos)
                         yield line_no, str(variant).rstrip("\n").encode("utf-8"), by_pos
             finally:
@@ -577,6 +592,13 @@ class VariantSource:
         except Exception as err:  # noqa: BLE001
             raise InputError(self.name, line_no or None, f"cannot read BCF: {err}") from err
         self._tally.records_read = line_no - self.header.n_header_lines
+
+
+def _svlen_end(svlen: object, pos: int) -> int:
+    """The farthest end an INFO/SVLEN value (cyvcf2's int, tuple or None) gives a record at
+    ``pos``, as the parser reads it (``pos`` itself without one)."""
+    values = svlen if isinstance(svlen, tuple) else (svlen,)
+    return pos + max((abs(v) for v in values if isinstance(v, int)), default=0)
 
 
 def _has_index(path: str) -> bool:

@@ -384,8 +384,10 @@ def tbi_region_batches(path: str, info: IndexInfo, regions: RegionSet) -> Iterat
     A query starts at the linear index's offset for the window of the region's start (the
     earliest record overlapping that window, as htslib's own queries do) and reads blocks on
     until a record starts after the region or the contig changes. A record that starts before
-    the region is returned when it reaches into it as tabix defines a VCF record's extent: its
-    REF, or its INFO/END when it has one. The lines are cut in C and the region's bounds found
+    the region is returned when it may reach into it: by its REF, its INFO/END, or its
+    INFO/SVLEN (htslib 1.22 and later index a VCF 4.4 structural variant without END over the
+    span its SVLEN gives, so the query reaches such a record; the parser then decides from the
+    whole record, as for a streamed file). The lines are cut in C and the region's bounds found
     by bisection, so no Python code runs per line that is returned."""
     tids = contigs_by_chrom(info.names, regions)
     with open(path, "rb") as fh:
@@ -465,12 +467,14 @@ def _region_lines(
 
     first_inside = bisect.bisect_left(lines, start, key=position)
     # Of the lines before the region, only those whose REF is long enough (no line is shorter
-    # than its REF) or that have an INFO/END can reach into it: few lines to check one by one.
+    # than its REF) or that have an INFO/END or SVLEN can reach into it: few lines to check one
+    # by one.
     candidates = 0
     if first_inside:
         earlier = lines[:first_inside]
         # their text: the lines plus a line end each (CR LF at most)
-        if b"END=" not in buf[: sum(map(len, earlier)) + 2 * first_inside]:
+        text_before = buf[: sum(map(len, earlier)) + 2 * first_inside]
+        if b"END=" not in text_before and b"SVLEN=" not in text_before:
             longest = max(map(len, earlier))
             candidates = bisect.bisect_left(lines, start - longest, hi=first_inside, key=position)
     before = []
@@ -519,14 +523,21 @@ def _lines_up_to(buf: bytes, prefix: bytes, end: int) -> int:
 
 
 def _reaches(line: bytes, tab: int, pos: int, start: int) -> bool:
-    """Does a record starting at ``pos`` < ``start`` extend to ``start`` (REF or INFO/END)?"""
+    """May a record starting at ``pos`` < ``start`` extend to ``start``: by its REF, its
+    INFO/END, or its INFO/SVLEN (any of its values)? A superset of what htslib indexes over:
+    the parser decides from the whole record."""
     fields = line[tab + 1:].split(b"\t", 6)  # ID, REF, ALT, QUAL, FILTER, INFO, ...
     if len(fields) > 1 and pos + len(fields[1]) - 1 >= start:
         return True
-    if len(fields) < 6 or b"END=" not in fields[5]:
+    if len(fields) < 6 or (b"END=" not in fields[5] and b"SVLEN=" not in fields[5]):
         return False
     for item in fields[5].split(b";"):
-        if item.startswith(b"END="):
-            value = item[4:]
-            return value.isdigit() and int(value) >= start
+        key, _, value = item.partition(b"=")
+        if key == b"END":
+            if value.isdigit() and int(value) >= start:
+                return True
+        elif key == b"SVLEN":
+            lengths = (v.lstrip(b"-") for v in value.split(b","))
+            if any(v.isdigit() and pos + int(v) >= start for v in lengths):
+                return True
     return False
