@@ -19,6 +19,7 @@ from egfr_annot import __version__
 from egfr_annot.checksum import sha256_of, start_sha256, start_sha256_before_loading
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
+from egfr_annot.genome.same_codon import RowKey, SameCodonCalls, row_key
 from egfr_annot.records import (
     BUILDS,
     Allele,
@@ -377,6 +378,7 @@ def annotate_input(
         ref_mismatches: list[Call] = []
         at_other_build_exons: list[Call] = []
         ref_confirmed = 0
+        same_codon = SameCodonCalls()
 
         if source.read_by_child:
             # What the results below need, imported while the child's first blocks are on
@@ -430,6 +432,8 @@ def annotate_input(
                 evidence.setdefault(call.sample, []).append(tumour_evidence)
             if allele is None:
                 continue  # not annotated: no row (a genomic rule also needs the allele)
+            if consequences:
+                same_codon.add(call, allele, consequences)
             per_sample.setdefault(call.sample, []).extend(
                 _call_findings(
                     call,
@@ -463,7 +467,7 @@ def annotate_input(
             f"({decision.source or 'build detection'}){hint}; use --build to override",
         )
 
-    build_notes: list[str] = []
+    extra_warnings: list[str] = []
     other_build_hits = _other_build_panel_variants(
         at_other_build_exons, build, resources, only_a_majority=ref_confirmed > 0
     )
@@ -485,9 +489,17 @@ def annotate_input(
         # REF matches the other build's base by chance (about one SNV in four): only when most
         # of those records match does the build look doubtful (else every WGS file got this).
         if 2 * len(other_build_hits) >= len(at_other_build_exons):
-            build_notes.append(
+            extra_warnings.append(
                 f"{text}: check the genome build ({build} from {decision.source})"
             )
+
+    same_codon_report = same_codon.report(annotator)
+    if same_codon_report.row_notes:
+        for sample, findings in per_sample.items():
+            per_sample[sample] = [
+                _with_same_codon_notes(f, same_codon_report.row_notes) for f in findings
+            ]
+        extra_warnings.extend(same_codon_report.warnings)
 
     cn_inputs, cn_skipped = _copy_number_inputs(path, symbolic, options, resources, build)
     skipped.update(cn_skipped)
@@ -505,7 +517,7 @@ def annotate_input(
     final_counts = replace(
         counts,
         skipped=tuple(sorted(skipped.items())),
-        warnings=(*counts.warnings, *build_notes),
+        warnings=(*counts.warnings, *extra_warnings),
     )
     for sample in header.tumour_samples:
         results.append(
@@ -735,6 +747,14 @@ def _call_findings(
             )
         )
     return findings
+
+
+def _with_same_codon_notes(finding: Finding, notes: Mapping[RowKey, tuple[str, ...]]) -> Finding:
+    """``finding`` with the notes of the other substitutions of its codon (if any)."""
+    if finding.call is None or finding.consequence is None:
+        return finding
+    extra = notes.get(row_key(finding.call, finding.consequence.transcript))
+    return replace(finding, notes=(*finding.notes, *extra)) if extra else finding
 
 
 def _other(build: Build) -> Build:

@@ -1,0 +1,137 @@
+"""Substitutions in the same codon of one sample.
+
+Callers that do not merge neighbouring SNVs into one record (Strelka2, VarScan2, LoFreq, ...)
+write KRAS c.34_35delinsTT (p.G12F) as c.34G>T and c.35G>T: each record alone reads p.G12C and
+p.G12V, and p.G12C is the one KRAS change a targeted strategy exists for (sotorasib). Annotated
+record by record, as VEP does, the rows would show a change the tumour does not carry if the two
+are on one DNA molecule (in cis). bcftools csq joins such records when the genotypes are
+phased; egfr-annot does not read phase, so it says on each row which other change of the
+sample shares the codon and what the two make together, for the reads to decide.
+
+Synonymous changes count too (they give no row, but ``c.36T>G`` with ``c.34G>T`` makes p.G12W).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from egfr_annot.genome.consequence import Annotator
+    from egfr_annot.records import Allele, Call, Consequence
+
+# (sample, transcript, contig as written, POS, REF, ALT): a call's row on one transcript
+RowKey = tuple[str, str, str, int, str, str]
+
+
+def row_key(call: Call, transcript: str) -> RowKey:
+    return (call.sample, transcript, call.chrom, call.pos, call.ref, call.alt)
+
+
+@dataclass(frozen=True, slots=True)
+class _CodingSubstitution:
+    call: Call
+    allele: Allele  # normalised: REF and ALT of equal length
+    consequence: Consequence
+
+    @property
+    def end(self) -> int:
+        return self.allele.pos + len(self.allele.ref) - 1
+
+
+class SameCodonCalls:
+    """Collects each sample's substitutions in coding sequence (as the calls are annotated),
+    then gives the notes of the rows whose codon another of them shares."""
+
+    def __init__(self) -> None:
+        self._by_codon: dict[tuple[str, str, int], list[_CodingSubstitution]] = {}
+
+    def add(self, call: Call, allele: Allele, consequences: Iterable[Consequence]) -> None:
+        if len(allele.ref) != len(allele.alt):
+            return  # (an indel changes the frame or the length: no single codon to share)
+        for cons in consequences:
+            if cons.protein_start is None or cons.protein_end is None or not cons.ref_matches:
+                continue
+            item = _CodingSubstitution(call, allele, cons)
+            for codon in range(cons.protein_start, cons.protein_end + 1):
+                self._by_codon.setdefault((call.sample, cons.transcript, codon), []).append(item)
+
+    def report(self, annotator: Annotator) -> SameCodonReport:
+        """Per row (see :func:`row_key`), one note for each other substitution of the same
+        sample in the same codon: that change, and the change the two make in cis; and one
+        warning per pair for the summary."""
+        notes: dict[RowKey, dict[RowKey, str]] = {}
+        warnings: dict[tuple[RowKey, RowKey], str] = {}
+        for (sample, transcript, codon), items in self._by_codon.items():
+            if len(items) < 2:
+                continue
+            for i, first in enumerate(items):
+                for second in items[i + 1:]:
+                    if first.allele.chrom != second.allele.chrom or not (
+                        first.end < second.allele.pos or second.end < first.allele.pos
+                    ):
+                        continue  # the same bases: other ALTs of one site, not two changes
+                    combined = _combined(first, second, annotator)
+                    for this, other in ((first, second), (second, first)):
+                        key = row_key(this.call, transcript)
+                        notes.setdefault(key, {})[row_key(other.call, transcript)] = _note(
+                            other, combined)
+                    pair = (row_key(first.call, transcript), row_key(second.call, transcript))
+                    warnings.setdefault(pair, _warning(sample, codon, first, second, combined))
+        return SameCodonReport(
+            {key: tuple(by_other.values()) for key, by_other in notes.items()},
+            tuple(warnings.values()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SameCodonReport:
+    row_notes: Mapping[RowKey, tuple[str, ...]]
+    warnings: tuple[str, ...]  # one per pair of calls, for the summary
+
+
+def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
+              annotator: Annotator) -> Consequence | None:
+    """The consequence on the same transcript of both substitutions on one molecule."""
+    left, right = sorted((first, second), key=lambda s: s.allele.pos)
+    chrom, start = left.allele.chrom, left.allele.pos
+    reference = annotator.reference.fetch(chrom, start, right.end)
+    if reference is None:
+        return None
+    bases = list(reference)
+    for part in (left, right):
+        offset = part.allele.pos - start
+        if reference[offset:offset + len(part.allele.ref)] != part.allele.ref:
+            return None
+        bases[offset:offset + len(part.allele.alt)] = part.allele.alt
+    try:
+        consequences = annotator.annotate_vcf(chrom, start, reference, "".join(bases))
+    except ValueError:
+        return None
+    transcript = first.consequence.transcript
+    return next((c for c in consequences if c.transcript == transcript), None)
+
+
+def _change(cons: Consequence) -> str:
+    return f"{cons.hgvsc} ({cons.hgvsp_short or cons.hgvsp or 'no protein change'})"
+
+
+def _note(other: _CodingSubstitution, combined: Consequence | None) -> str:
+    vaf = f", VAF {other.call.vaf:.3g}" if other.call.vaf is not None else ""
+    if other.call.filter not in ("PASS", "."):
+        vaf += f", FILTER {other.call.filter}"
+    together = (f"together they make {_change(combined)}, not either change alone"
+                if combined is not None else "their joint change could not be computed")
+    return (f"same codon as {_change(other.consequence)} at {other.call.chrom}:"
+            f"{other.call.pos}{vaf} in this sample: if both are on one DNA molecule (in cis), "
+            f"{together}; phase is not read from the VCF (check the reads)")
+
+
+def _warning(sample: str, codon: int, first: _CodingSubstitution, second: _CodingSubstitution,
+             combined: Consequence | None) -> str:
+    cons = first.consequence
+    joint = (f"in cis they make {_change(combined)}" if combined is not None
+             else "their joint change could not be computed")
+    return (f"{sample}: {cons.gene} {cons.hgvsc} and {second.consequence.hgvsc} share codon "
+            f"{codon} of {cons.transcript}; {joint} (phase not read: see the rows' notes)")

@@ -1,0 +1,119 @@
+"""Substitutions of one sample in the same codon: each row names the other change and what the
+two make in cis (KRAS c.34G>T + c.35G>T is p.G12F, not p.G12C and p.G12V), the summary warns;
+other ALTs of one site, other samples and neighbouring codons are left alone."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from egfr_annot.cli import cli
+from egfr_annot.genome.annotator import Annotator
+from egfr_annot.genome.same_codon import SameCodonCalls, row_key
+from egfr_annot.records import Call
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "example_vcfs" / "acquired_resistance.GRCh38.vcf.gz"
+# GRCh38, KRAS (minus strand) codon 12 = c.34-36 at chr12:25245351-25245349; codon 13 starts at
+# 25245348. EGFR (plus strand) codon 492 = c.1474-1476 (AGC) at chr7:55160173-55160175 on GRCh37.
+C34, C35, C36, C37 = 25245351, 25245350, 25245349, 25245348
+
+
+@pytest.fixture(scope="module")
+def a38() -> Annotator:
+    return Annotator("GRCh38")
+
+
+def _call(chrom: str, pos: int, ref: str, alt: str, sample: str = "T", vaf: float = 0.05,
+          flt: str = "PASS") -> Call:
+    return Call(sample, chrom, pos, ref, alt, flt, vaf, 20, 400, "FORMAT/AF", 0)
+
+
+def _collect(annotator: Annotator, calls: list[Call]) -> SameCodonCalls:
+    collected = SameCodonCalls()
+    for call in calls:
+        allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
+        collected.add(call, allele, annotator.annotate(allele))
+    return collected
+
+
+def test_kras_g12f_written_as_two_snvs(a38: Annotator) -> None:
+    g12v, g12c = _call("chr12", C35, "C", "A", vaf=0.0667), _call("chr12", C34, "C", "A")
+    report = _collect(a38, [g12v, g12c]).report(a38)
+    kras = "NM_004985.5"
+    assert report.row_notes[row_key(g12v, kras)] == (
+        "same codon as c.34G>T (p.G12C) at chr12:25245351, VAF 0.05 in this sample: if both are "
+        "on one DNA molecule (in cis), together they make c.34_35delinsTT (p.G12F), not either "
+        "change alone; phase is not read from the VCF (check the reads)",)
+    (note,) = report.row_notes[row_key(g12c, kras)]
+    assert note.startswith("same codon as c.35G>T (p.G12V) at chr12:25245350, VAF 0.0667 in")
+    assert report.warnings == (
+        "T: KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5; in cis they make "
+        "c.34_35delinsTT (p.G12F) (phase not read: see the rows' notes)",)
+
+
+def test_a_synonymous_change_in_the_codon_counts(a38: Annotator) -> None:
+    # c.36T>G alone is synonymous (GGT -> GGG); with c.34G>T the codon is TGG: p.G12W
+    g12c, silent = _call("chr12", C34, "C", "A"), _call("chr12", C36, "A", "C", flt="germline")
+    report = _collect(a38, [g12c, silent]).report(a38)
+    (note,) = report.row_notes[row_key(g12c, "NM_004985.5")]
+    assert note.startswith("same codon as c.36T>G (p.G12=) at chr12:25245349, VAF 0.05, "
+                           "FILTER germline in this sample")
+    assert "together they make c.34_36delinsTGG (p.G12W)" in note
+
+
+def test_plus_strand_codon() -> None:
+    a37 = Annotator("GRCh37")
+    first, second = _call("7", 55228007, "A", "C"), _call("7", 55228009, "C", "A")
+    report = _collect(a37, [first, second]).report(a37)
+    (note,) = report.row_notes[row_key(first, a37.models["EGFR"].refseq)]
+    assert note.startswith("same codon as c.1476C>A (p.S492R) at 7:55228009")
+    assert "together they make c.1474_1476delinsCGA (p.S492R)" in note
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        # two ALTs of one site (G12V and G12D): alternatives, not two changes
+        [_call("chr12", C35, "C", "A"), _call("chr12", C35, "C", "T")],
+        # the same codon in two samples
+        [_call("chr12", C35, "C", "A", sample="A"), _call("chr12", C34, "C", "A", sample="B")],
+        # neighbouring codons 12 and 13
+        [_call("chr12", C36, "A", "C"), _call("chr12", C37, "C", "T")],
+        # an indel next to an SNV: no single codon to share
+        [_call("chr12", C35, "C", "A"), _call("chr12", C36 - 1, "CA", "C")],
+    ],
+    ids=["one site", "two samples", "neighbouring codons", "indel"],
+)
+def test_left_alone(a38: Annotator, calls: list[Call]) -> None:
+    report = _collect(a38, calls).report(a38)
+    assert report.row_notes == {} and report.warnings == ()
+
+
+def test_end_to_end_rows_and_summary(tmp_path: Path) -> None:
+    text = gzip.decompress(EXAMPLE.read_bytes()).decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    samples = header[-1].split("\t")[9:]
+    assert len(samples) == 2  # tumour, then normal
+    fmt = "GT:AD:AF:DP\t0/1:2800,200:0.0667:3000\t0/0:1600,0:0:1600"
+    records = [f"chr12\t{C35}\t.\tC\tA\t.\tPASS\tDP=3000\t{fmt}",
+               f"chr12\t{C34}\t.\tC\tA\t.\tPASS\tDP=3000\t{fmt}"]
+    vcf = tmp_path / "g12f.vcf"
+    vcf.write_text("\n".join([*header, *records]) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in Path(f"{out}.alterations.tsv").read_text().splitlines()
+            if not line.startswith("#")]
+    columns = rows[0]
+    by_change = {r[columns.index("hgvsp_short")]: r[columns.index("notes")] for r in rows[1:]}
+    assert set(by_change) == {"p.G12V", "p.G12C"}
+    assert all("together they make c.34_35delinsTT (p.G12F)" in n for n in by_change.values())
+    summary = [line.split("\t") for line in Path(f"{out}.summary.tsv").read_text().splitlines()
+               if not line.startswith("#")]
+    warnings = dict(zip(summary[0], summary[1], strict=True))["warnings"]
+    assert "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5; in cis they make " \
+           "c.34_35delinsTT (p.G12F)" in warnings
