@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from egfr_annot import __version__
 from egfr_annot.checksum import sha256_of, start_sha256, start_sha256_before_loading
+from egfr_annot.duplicate_records import note_duplicate_records
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.genome.same_codon import RowKey, SameCodonCalls, row_key
@@ -493,6 +494,9 @@ def annotate_input(
                 f"{text}: check the genome build ({build} from {decision.source})"
             )
 
+    for sample, findings in per_sample.items():
+        per_sample[sample], duplicate_warnings = note_duplicate_records(sample, findings)
+        extra_warnings.extend(duplicate_warnings)
     same_codon_report = same_codon.report(annotator)
     if same_codon_report.row_notes:
         for sample, findings in per_sample.items():

@@ -161,7 +161,7 @@ def decide_status(
     excluded: Sequence[str] = (),
 ) -> tuple[Status, str]:
     """Status and a one-line reason a clinician can read."""
-    resistant = [f for f in findings if f.passed and f.resistance == "yes"]
+    resistant = distinct_resistance(findings)
     if resistant:
         names = ", ".join(finding_label(f) for f in resistant)
         return "resistance_detected", f"resistance alteration(s) detected: {names}"
@@ -198,6 +198,25 @@ def decide_status(
         f"no resistance alteration detected, but {reason}: a negative plasma result cannot "
         "exclude resistance (consider tissue testing or a repeat sample)",
     )
+
+
+def distinct_resistance(findings: Iterable[Finding]) -> list[Finding]:
+    """The passing findings that make a sample resistant, each alteration once: one variant
+    in two records (two callers' files merged, or one indel spelled two ways) is one
+    alteration, however many rows show it."""
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for finding in findings:
+        if not finding.passed or finding.resistance != "yes":
+            continue
+        if finding.allele is not None:
+            where = finding.consequence.transcript if finding.consequence else finding.gene
+            key = (finding.allele.key, where)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(finding)
+    return out
 
 
 def finding_label(finding: Finding) -> str:

@@ -148,11 +148,9 @@ def _chrom_rank(chrom: str) -> tuple[int, str]:
 
 def summary_row(result: SampleResult) -> dict[str, str]:
     prov, counts = result.provenance, result.counts
-    from egfr_annot.verdict import finding_label
+    from egfr_annot.verdict import distinct_resistance, finding_label
 
-    resistant = sorted(
-        (f for f in result.findings if f.passed and f.resistance == "yes"), key=finding_sort_key
-    )
+    resistant = sorted(distinct_resistance(result.findings), key=finding_sort_key)
     vafs = [f.call.vaf for f in result.findings if f.call is not None and f.call.vaf is not None]
     row = dict.fromkeys(SUMMARY_COLUMNS, "")
     row.update(

@@ -1,0 +1,77 @@
+"""One variant in two records of one sample (two callers' files concatenated; the same change
+spelled with a padding base): both rows stay, each names the other record, and the summary counts
+the alteration once and warns. Before, the summary said "KRAS p.G12D;KRAS p.G12D" and
+n_resistance 2, as if the tumour carried two resistance mutations."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from egfr_annot.cli import cli
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "example_vcfs" / "acquired_resistance.GRCh38.vcf.gz"
+G12D = 25245350  # GRCh38 KRAS c.35G>A = chr12:25245350 C>T (minus strand)
+TUMOUR = "GT:AD:AF:DP\t0/1:{ref},{alt}:{af}:{dp}\t0/0:1600,0:0:1600"
+
+
+def _run(tmp_path: Path, records: list[str]) -> tuple[list[dict[str, str]], dict[str, str]]:
+    text = gzip.decompress(EXAMPLE.read_bytes()).decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    vcf = tmp_path / "dup.vcf"
+    vcf.write_text("\n".join([*header, *records]) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
+    assert result.exit_code == 0, result.output
+
+    def table(suffix: str) -> list[dict[str, str]]:
+        lines = [line.split("\t") for line in Path(f"{out}.{suffix}").read_text().splitlines()
+                 if not line.startswith("#")]
+        return [dict(zip(lines[0], values, strict=True)) for values in lines[1:]]
+
+    (summary,) = table("summary.tsv")
+    return table("alterations.tsv"), summary
+
+
+def _record(pos: int, ref: str, alt: str, alt_reads: int) -> str:
+    af = round(alt_reads / 3000, 4)
+    fmt = TUMOUR.format(ref=3000 - alt_reads, alt=alt_reads, af=af, dp=3000)
+    return f"chr12\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tDP=3000\t{fmt}"
+
+
+def test_the_same_snv_twice_is_one_alteration(tmp_path: Path) -> None:
+    n_header = sum(1 for line in gzip.decompress(EXAMPLE.read_bytes()).decode().splitlines()
+                   if line.startswith("#"))
+    rows, summary = _run(tmp_path, [_record(G12D, "C", "T", 200), _record(G12D, "C", "T", 180)])
+    assert [(r["hgvsp_short"], r["alt_reads"]) for r in rows] == [("p.G12D", "200"),
+                                                                   ("p.G12D", "180")]
+    first, second = n_header + 1, n_header + 2
+    assert rows[0]["notes"].startswith(
+        f"the same variant as the record at line {second} (chr12:{G12D} C>T): one variant in 2 "
+        "records (two callers' files merged, or one indel spelled two ways), counted once in the "
+        "summary")
+    assert rows[1]["notes"].startswith(f"the same variant as the record at line {first} ")
+    assert (summary["n_resistance"], summary["resistance_alterations"]) == ("1", "KRAS p.G12D")
+    assert summary["status_reason"] == "resistance alteration(s) detected: KRAS p.G12D"
+    assert f"KRAS c.35G>A is in 2 records (line {first} (chr12:{G12D} C>T), line {second} " \
+           f"(chr12:{G12D} C>T)): counted once" in summary["warnings"]
+    assert summary["n_alterations"] == "2"  # (rows: nothing dropped)
+
+
+def test_two_spellings_of_one_change_are_one_alteration(tmp_path: Path) -> None:
+    # AC>AT one base before: the same C>T once the shared first base is trimmed
+    rows, summary = _run(tmp_path, [_record(G12D - 1, "AC", "AT", 150),
+                                    _record(G12D, "C", "T", 200)])
+    assert [r["hgvsc"] for r in rows] == ["c.35G>A", "c.35G>A"]
+    assert f"(chr12:{G12D - 1} AC>AT)" in rows[1]["notes"]
+    assert summary["n_resistance"] == "1"
+
+
+def test_two_changes_at_one_site_are_two_alterations(tmp_path: Path) -> None:
+    rows, summary = _run(tmp_path, [_record(G12D, "C", "T", 200), _record(G12D, "C", "A", 90)])
+    assert all("the same variant" not in r["notes"] for r in rows)
+    assert summary["resistance_alterations"] == "KRAS p.G12V;KRAS p.G12D"
+    assert summary["n_resistance"] == "2"
+    assert "counted once" not in summary["warnings"]
