@@ -995,11 +995,11 @@ def _sample_level_finding(sample: str, build: Build, match: RuleMatch) -> Findin
 def _rechallenge_block(
     status: str, findings: Sequence[Finding], matcher: Matcher
 ) -> tuple[tuple[str, str], ...]:
-    from egfr_annot.verdict import finding_label
+    from egfr_annot.verdict import distinct_resistance, finding_label
 
     evidence = matcher.rechallenge_evidence()
     if status == "resistance_detected":
-        against = [finding_label(f) for f in findings if f.passed and f.resistance == "yes"]
+        against = [finding_label(f) for f in distinct_resistance(findings)]
         return (
             ("summary", "argues against anti-EGFR rechallenge: " + ", ".join(against)),
             ("evidence", evidence.text),

@@ -55,6 +55,7 @@ def test_the_same_snv_twice_is_one_alteration(tmp_path: Path) -> None:
     assert rows[1]["notes"].startswith(f"the same variant as the record at line {first} ")
     assert (summary["n_resistance"], summary["resistance_alterations"]) == ("1", "KRAS p.G12D")
     assert summary["status_reason"] == "resistance alteration(s) detected: KRAS p.G12D"
+    assert summary["rechallenge_evidence"] == "argues against anti-EGFR rechallenge: KRAS p.G12D"
     assert f"KRAS c.35G>A is in 2 records (line {first} (chr12:{G12D} C>T), line {second} " \
            f"(chr12:{G12D} C>T)): counted once" in summary["warnings"]
     assert summary["n_alterations"] == "2"  # (rows: nothing dropped)
