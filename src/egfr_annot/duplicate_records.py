@@ -11,10 +11,10 @@ from dataclasses import replace
 from egfr_annot.records import Call, Finding
 
 
-def note_duplicate_records(sample: str, findings: Sequence[Finding]
-                           ) -> tuple[list[Finding], list[str]]:
-    """``findings`` with a note on each row whose variant (normalised allele, transcript) other
-    records of the sample hold too, and one warning per such variant."""
+def note_duplicate_records(findings: Sequence[Finding]) -> tuple[list[Finding], list[str]]:
+    """One sample's ``findings`` with a note on each row whose variant (normalised allele,
+    transcript) other records of the sample hold too, and one line per such variant for the
+    sample's summary."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, finding in enumerate(findings):
         if finding.call is not None and finding.allele is not None:
@@ -34,7 +34,7 @@ def note_duplicate_records(sample: str, findings: Sequence[Finding]
         first = findings[members[0]]
         label = (f"{first.consequence.gene} {first.consequence.hgvsc}"
                  if first.consequence is not None else first.gene)
-        warnings.append(f"{sample}: {label} is in {len(members)} records ("
+        warnings.append(f"{label} is in {len(members)} records ("
                         + ", ".join(_where(c) for c in calls if c is not None)
                         + "): counted once")
     if not notes:

@@ -380,6 +380,8 @@ def annotate_input(
         at_other_build_exons: list[Call] = []
         ref_confirmed = 0
         same_codon = SameCodonCalls()
+        # per sample: catalogued resistance alterations hidden by the caller's FILTER
+        filtered_alterations: dict[str, list[tuple[str, str]]] = {}
 
         if source.read_by_child:
             # What the results below need, imported while the child's first blocks are on
@@ -446,6 +448,7 @@ def annotate_input(
                     options,
                     matcher,
                     skipped,
+                    filtered_alterations.setdefault(call.sample, []),
                 )
             )
 
@@ -468,7 +471,7 @@ def annotate_input(
             f"({decision.source or 'build detection'}){hint}; use --build to override",
         )
 
-    extra_warnings: list[str] = []
+    build_notes: list[str] = []
     other_build_hits = _other_build_panel_variants(
         at_other_build_exons, build, resources, only_a_majority=ref_confirmed > 0
     )
@@ -490,20 +493,26 @@ def annotate_input(
         # REF matches the other build's base by chance (about one SNV in four): only when most
         # of those records match does the build look doubtful (else every WGS file got this).
         if 2 * len(other_build_hits) >= len(at_other_build_exons):
-            extra_warnings.append(
+            build_notes.append(
                 f"{text}: check the genome build ({build} from {decision.source})"
             )
 
+    # what the summary says of one sample only (its warnings column)
+    sample_notes: dict[str, list[str]] = {}
+    for sample, filtered in filtered_alterations.items():
+        if filtered:
+            sample_notes.setdefault(sample, []).append(_filtered_note(filtered))
     for sample, findings in per_sample.items():
-        per_sample[sample], duplicate_warnings = note_duplicate_records(sample, findings)
-        extra_warnings.extend(duplicate_warnings)
+        per_sample[sample], duplicate_notes = note_duplicate_records(findings)
+        sample_notes.setdefault(sample, []).extend(duplicate_notes)
     same_codon_report = same_codon.report(annotator)
     if same_codon_report.row_notes:
         for sample, findings in per_sample.items():
             per_sample[sample] = [
                 _with_same_codon_notes(f, same_codon_report.row_notes) for f in findings
             ]
-        extra_warnings.extend(same_codon_report.warnings)
+        for sample, notes in same_codon_report.sample_notes.items():
+            sample_notes.setdefault(sample, []).extend(notes)
 
     cn_inputs, cn_skipped = _copy_number_inputs(path, symbolic, options, resources, build)
     skipped.update(cn_skipped)
@@ -521,7 +530,7 @@ def annotate_input(
     final_counts = replace(
         counts,
         skipped=tuple(sorted(skipped.items())),
-        warnings=(*counts.warnings, *extra_warnings),
+        warnings=(*counts.warnings, *build_notes),
     )
     for sample in header.tumour_samples:
         results.append(
@@ -536,6 +545,8 @@ def annotate_input(
                 matcher,
                 final_counts,
                 provenance,
+                sample_notes.get(sample, ()),
+                [name for name, _detail in filtered_alterations.get(sample, ())],
             )
         )
     return results
@@ -691,8 +702,10 @@ def _call_findings(
     options: RunOptions,
     matcher: Matcher,
     skipped: Counter[str],
+    filtered_alterations: list[tuple[str, str]],
 ) -> list[Finding]:
-    """The rows one call gives (one per transcript it changes), counting what it does not."""
+    """The rows one call gives (one per transcript it changes), counting what it does not;
+    a catalogued alteration the caller's FILTER hides is added to ``filtered_alterations``."""
     passes_filter = call.filter in ("PASS", ".")
     passes_thresholds = options.passes_thresholds(call)
     if not consequences:
@@ -725,6 +738,11 @@ def _call_findings(
             continue
         if not passes_filter and not options.include_filtered:
             skipped["filtered"] += 1
+            if passes_thresholds and cons.ref_matches:
+                matches = matcher.match_variant(cons, allele)
+                if matches and matches[0].resistance in ("yes", "uncertain"):
+                    filtered_alterations.append(
+                        _filtered_alteration(call, cons, matches[0].resistance))
             continue
         if not passes_thresholds:
             skipped["below_vaf_or_alt_read_threshold"] += 1
@@ -759,6 +777,26 @@ def _with_same_codon_notes(finding: Finding, notes: Mapping[RowKey, tuple[str, .
         return finding
     extra = notes.get(row_key(finding.call, finding.consequence.transcript))
     return replace(finding, notes=(*finding.notes, *extra)) if extra else finding
+
+
+# the filtered alterations named in a sample's warning; the rest are counted
+FILTERED_LISTED = 10
+
+
+def _filtered_alteration(call: Call, cons: Consequence, resistance: str) -> tuple[str, str]:
+    """(name, name with the call's FILTER, VAF and the catalogue's resistance)."""
+    name = f"{cons.gene} {cons.hgvsp_short or cons.hgvsc}"
+    vaf = f", VAF {100 * call.vaf:.3g}%" if call.vaf is not None else ""
+    return name, f"{name} (FILTER {call.filter}{vaf}; resistance: {resistance})"
+
+
+def _filtered_note(filtered: Sequence[tuple[str, str]]) -> str:
+    """One line naming the catalogued resistance alterations the caller filtered out."""
+    listed = "; ".join(detail for _name, detail in filtered[:FILTERED_LISTED])
+    left = len(filtered) - FILTERED_LISTED
+    more = f"; and {left} more" if left > 0 else ""
+    return (f"filtered by the caller, not counted for the status: {listed}{more} "
+            "(--include-filtered lists them as rows)")
 
 
 def _other(build: Build) -> Build:
@@ -849,7 +887,12 @@ def _sample_result(
     matcher: Matcher,
     counts: ReadCounts,
     provenance: Provenance,
+    sample_notes: Sequence[str] = (),
+    filtered_resistance: Sequence[str] = (),
 ) -> SampleResult:
+    """``sample_notes``: what the summary's warnings say of this sample only;
+    ``filtered_resistance``: catalogued resistance alterations the caller's FILTER hid (named
+    in the status reason when nothing else is detected)."""
     evidence = list(evidence)
     tumour_fraction, evidence_call = estimate_tumour_fraction(
         evidence,
@@ -858,7 +901,7 @@ def _sample_result(
         thresholds=options.evidence,
     )
     sample_findings = list(findings)
-    notes: list[str] = []
+    notes: list[str] = list(sample_notes)
     cn_calls = _sample_copy_number(
         sample, cn_inputs, tumour_fraction.value, options, resources, provenance.build, notes
     )
@@ -893,6 +936,9 @@ def _sample_result(
             else ()
         ),
     )
+    if filtered_resistance and status != "resistance_detected":
+        names = ", ".join(dict.fromkeys(filtered_resistance))
+        reason += f"; filtered out by the caller, not counted: {names} (see warnings)"
     ras_low = [
         f
         for f in sample_findings

@@ -50,9 +50,9 @@ def test_kras_g12f_written_as_two_snvs(a38: Annotator) -> None:
         "change alone; phase is not read from the VCF (check the reads)",)
     (note,) = report.row_notes[row_key(g12c, kras)]
     assert note.startswith("same codon as c.35G>T (p.G12V) at chr12:25245350, VAF 0.0667 in")
-    assert report.warnings == (
-        "T: KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5; in cis they make "
-        "c.34_35delinsTT (p.G12F) (phase not read: see the rows' notes)",)
+    assert report.sample_notes == {"T": (
+        "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5; in cis they make "
+        "c.34_35delinsTT (p.G12F) (phase not read: see the rows' notes)",)}
 
 
 def test_a_synonymous_change_in_the_codon_counts(a38: Annotator) -> None:
@@ -90,7 +90,7 @@ def test_plus_strand_codon() -> None:
 )
 def test_left_alone(a38: Annotator, calls: list[Call]) -> None:
     report = _collect(a38, calls).report(a38)
-    assert report.row_notes == {} and report.warnings == ()
+    assert report.row_notes == {} and report.sample_notes == {}
 
 
 def test_end_to_end_rows_and_summary(tmp_path: Path) -> None:

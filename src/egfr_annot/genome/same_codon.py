@@ -62,7 +62,7 @@ class SameCodonCalls:
         sample in the same codon: that change, and the change the two make in cis; and one
         warning per pair for the summary."""
         notes: dict[RowKey, dict[RowKey, str]] = {}
-        warnings: dict[tuple[RowKey, RowKey], str] = {}
+        warnings: dict[str, dict[tuple[RowKey, RowKey], str]] = {}
         for (sample, transcript, codon), items in self._by_codon.items():
             if len(items) < 2:
                 continue
@@ -78,17 +78,18 @@ class SameCodonCalls:
                         notes.setdefault(key, {})[row_key(other.call, transcript)] = _note(
                             other, combined)
                     pair = (row_key(first.call, transcript), row_key(second.call, transcript))
-                    warnings.setdefault(pair, _warning(sample, codon, first, second, combined))
+                    warnings.setdefault(sample, {}).setdefault(
+                        pair, _warning(codon, first, second, combined))
         return SameCodonReport(
             {key: tuple(by_other.values()) for key, by_other in notes.items()},
-            tuple(warnings.values()),
+            {sample: tuple(by_pair.values()) for sample, by_pair in warnings.items()},
         )
 
 
 @dataclass(frozen=True, slots=True)
 class SameCodonReport:
     row_notes: Mapping[RowKey, tuple[str, ...]]
-    warnings: tuple[str, ...]  # one per pair of calls, for the summary
+    sample_notes: Mapping[str, tuple[str, ...]]  # per sample, one per pair, for the summary
 
 
 def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
@@ -128,10 +129,10 @@ def _note(other: _CodingSubstitution, combined: Consequence | None) -> str:
             f"{together}; phase is not read from the VCF (check the reads)")
 
 
-def _warning(sample: str, codon: int, first: _CodingSubstitution, second: _CodingSubstitution,
+def _warning(codon: int, first: _CodingSubstitution, second: _CodingSubstitution,
              combined: Consequence | None) -> str:
     cons = first.consequence
     joint = (f"in cis they make {_change(combined)}" if combined is not None
              else "their joint change could not be computed")
-    return (f"{sample}: {cons.gene} {cons.hgvsc} and {second.consequence.hgvsc} share codon "
+    return (f"{cons.gene} {cons.hgvsc} and {second.consequence.hgvsc} share codon "
             f"{codon} of {cons.transcript}; {joint} (phase not read: see the rows' notes)")
