@@ -74,6 +74,20 @@ def test_plus_strand_codon() -> None:
     assert "together they make c.1474_1476delinsCGA (p.S492R)" in note
 
 
+def test_a_codon_split_by_an_intron_is_named_not_joined(a38: Annotator) -> None:
+    # KRAS codon 97: c.289-290 end exon 3 (chr12:25227235-25227234), c.291 starts exon 4
+    # (chr12:25225773); an allele spanning the 1.5 kb intron would read as a splice change
+    last_of_exon_3, first_of_exon_4 = _call("chr12", 25227234, "C", "A"), _call(
+        "chr12", 25225773, "T", "G")
+    report = _collect(a38, [last_of_exon_3, first_of_exon_4]).report(a38)
+    (note,) = report.row_notes[row_key(last_of_exon_3, "NM_004985.5")]
+    assert note.startswith("same codon as c.291A>C (p.R97S) at chr12:25225773")
+    assert "the codon is split by an intron: their joint change is not computed here" in note
+    assert report.sample_notes["T"] == (
+        "KRAS c.290G>T and c.291A>C share codon 97 of NM_004985.5; the codon is split by an "
+        "intron: their joint change is not computed here (phase not read: see the rows' notes)",)
+
+
 @pytest.mark.parametrize(
     "calls",
     [

@@ -93,46 +93,51 @@ class SameCodonReport:
 
 
 def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
-              annotator: Annotator) -> Consequence | None:
-    """The consequence on the same transcript of both substitutions on one molecule."""
+              annotator: Annotator) -> Consequence | str:
+    """The consequence on the same transcript of both substitutions on one molecule, or why
+    it is not computed here."""
+    if not first.consequence.exon or first.consequence.exon != second.consequence.exon:
+        # (an allele spanning the intron would read as a splice change, not as the codon's)
+        return "the codon is split by an intron: their joint change is not computed here"
     left, right = sorted((first, second), key=lambda s: s.allele.pos)
     chrom, start = left.allele.chrom, left.allele.pos
     reference = annotator.reference.fetch(chrom, start, right.end)
+    unknown = "the reference bases between them are not known: their joint change is not computed"
     if reference is None:
-        return None
+        return unknown
     bases = list(reference)
     for part in (left, right):
         offset = part.allele.pos - start
         if reference[offset:offset + len(part.allele.ref)] != part.allele.ref:
-            return None
+            return unknown
         bases[offset:offset + len(part.allele.alt)] = part.allele.alt
     try:
         consequences = annotator.annotate_vcf(chrom, start, reference, "".join(bases))
     except ValueError:
-        return None
+        return unknown
     transcript = first.consequence.transcript
-    return next((c for c in consequences if c.transcript == transcript), None)
+    found = next((c for c in consequences if c.transcript == transcript), None)
+    return found if found is not None else unknown
 
 
 def _change(cons: Consequence) -> str:
     return f"{cons.hgvsc} ({cons.hgvsp_short or cons.hgvsp or 'no protein change'})"
 
 
-def _note(other: _CodingSubstitution, combined: Consequence | None) -> str:
+def _note(other: _CodingSubstitution, combined: Consequence | str) -> str:
     vaf = f", VAF {other.call.vaf:.3g}" if other.call.vaf is not None else ""
     if other.call.filter not in ("PASS", "."):
         vaf += f", FILTER {other.call.filter}"
-    together = (f"together they make {_change(combined)}, not either change alone"
-                if combined is not None else "their joint change could not be computed")
+    together = (combined if isinstance(combined, str)
+                else f"together they make {_change(combined)}, not either change alone")
     return (f"same codon as {_change(other.consequence)} at {other.call.chrom}:"
             f"{other.call.pos}{vaf} in this sample: if both are on one DNA molecule (in cis), "
             f"{together}; phase is not read from the VCF (check the reads)")
 
 
 def _warning(codon: int, first: _CodingSubstitution, second: _CodingSubstitution,
-             combined: Consequence | None) -> str:
+             combined: Consequence | str) -> str:
     cons = first.consequence
-    joint = (f"in cis they make {_change(combined)}" if combined is not None
-             else "their joint change could not be computed")
+    joint = combined if isinstance(combined, str) else f"in cis they make {_change(combined)}"
     return (f"{cons.gene} {cons.hgvsc} and {second.consequence.hgvsc} share codon "
             f"{codon} of {cons.transcript}; {joint} (phase not read: see the rows' notes)")
