@@ -20,7 +20,6 @@ from egfr_annot.checksum import sha256_of, start_sha256, start_sha256_before_loa
 from egfr_annot.duplicate_records import note_duplicate_records
 from egfr_annot.errors import BuildMismatchError, UsageError
 from egfr_annot.genome.contigs import canonical_contig
-from egfr_annot.genome.same_codon import RowKey, SameCodonCalls, row_key
 from egfr_annot.records import (
     BUILDS,
     Allele,
@@ -372,6 +371,8 @@ def annotate_input(
             # a failed FILTER leaves such a record nothing to give: counted, not parsed
             source.count_filtered_evidence_only(evidence_only.applies)
 
+        from egfr_annot.genome.same_codon import SameCodonCalls  # (once the child has started)
+
         paired = bool(header.normal_samples)
         per_sample: dict[str, list[Finding]] = {s: [] for s in header.tumour_samples}
         evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
@@ -508,9 +509,7 @@ def annotate_input(
     same_codon_report = same_codon.report(annotator)
     if same_codon_report.row_notes:
         for sample, findings in per_sample.items():
-            per_sample[sample] = [
-                _with_same_codon_notes(f, same_codon_report.row_notes) for f in findings
-            ]
+            per_sample[sample] = [same_codon_report.noted(f) for f in findings]
         for sample, notes in same_codon_report.sample_notes.items():
             sample_notes.setdefault(sample, []).extend(notes)
 
@@ -769,14 +768,6 @@ def _call_findings(
             )
         )
     return findings
-
-
-def _with_same_codon_notes(finding: Finding, notes: Mapping[RowKey, tuple[str, ...]]) -> Finding:
-    """``finding`` with the notes of the other substitutions of its codon (if any)."""
-    if finding.call is None or finding.consequence is None:
-        return finding
-    extra = notes.get(row_key(finding.call, finding.consequence.transcript))
-    return replace(finding, notes=(*finding.notes, *extra)) if extra else finding
 
 
 # the filtered alterations named in a sample's warning; the rest are counted

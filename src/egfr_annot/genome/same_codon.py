@@ -14,12 +14,12 @@ Synonymous changes count too (they give no row, but ``c.36T>G`` with ``c.34G>T``
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from egfr_annot.genome.consequence import Annotator
-    from egfr_annot.records import Allele, Call, Consequence
+    from egfr_annot.records import Allele, Call, Consequence, Finding
 
 # (sample, transcript, contig as written, POS, REF, ALT): a call's row on one transcript
 RowKey = tuple[str, str, str, int, str, str]
@@ -90,6 +90,13 @@ class SameCodonCalls:
 class SameCodonReport:
     row_notes: Mapping[RowKey, tuple[str, ...]]
     sample_notes: Mapping[str, tuple[str, ...]]  # per sample, one per pair, for the summary
+
+    def noted(self, finding: Finding) -> Finding:
+        """``finding`` with the notes of the other substitutions of its codon (if any)."""
+        if finding.call is None or finding.consequence is None:
+            return finding
+        extra = self.row_notes.get(row_key(finding.call, finding.consequence.transcript))
+        return replace(finding, notes=(*finding.notes, *extra)) if extra else finding
 
 
 def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
