@@ -5,34 +5,12 @@ n_resistance 2, as if the tumour carried two resistance mutations."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
-from click.testing import CliRunner
+from cli_helpers import example_header, run_records
 
-from egfr_annot.cli import cli
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "example_vcfs" / "acquired_resistance.GRCh38.vcf.gz"
 G12D = 25245350  # GRCh38 KRAS c.35G>A = chr12:25245350 C>T (minus strand)
 TUMOUR = "GT:AD:AF:DP\t0/1:{ref},{alt}:{af}:{dp}\t0/0:1600,0:0:1600"
-
-
-def _run(tmp_path: Path, records: list[str]) -> tuple[list[dict[str, str]], dict[str, str]]:
-    text = gzip.decompress(EXAMPLE.read_bytes()).decode()
-    header = [line for line in text.splitlines() if line.startswith("#")]
-    vcf = tmp_path / "dup.vcf"
-    vcf.write_text("\n".join([*header, *records]) + "\n")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
-    assert result.exit_code == 0, result.output
-
-    def table(suffix: str) -> list[dict[str, str]]:
-        lines = [line.split("\t") for line in Path(f"{out}.{suffix}").read_text().splitlines()
-                 if not line.startswith("#")]
-        return [dict(zip(lines[0], values, strict=True)) for values in lines[1:]]
-
-    (summary,) = table("summary.tsv")
-    return table("alterations.tsv"), summary
 
 
 def _record(pos: int, ref: str, alt: str, alt_reads: int) -> str:
@@ -42,9 +20,9 @@ def _record(pos: int, ref: str, alt: str, alt_reads: int) -> str:
 
 
 def test_the_same_snv_twice_is_one_alteration(tmp_path: Path) -> None:
-    n_header = sum(1 for line in gzip.decompress(EXAMPLE.read_bytes()).decode().splitlines()
-                   if line.startswith("#"))
-    rows, summary = _run(tmp_path, [_record(G12D, "C", "T", 200), _record(G12D, "C", "T", 180)])
+    n_header = len(example_header())
+    records = [_record(G12D, "C", "T", 200), _record(G12D, "C", "T", 180)]
+    rows, summary = run_records(tmp_path, records)
     assert [(r["hgvsp_short"], r["alt_reads"]) for r in rows] == [("p.G12D", "200"),
                                                                    ("p.G12D", "180")]
     first, second = n_header + 1, n_header + 2
@@ -63,7 +41,7 @@ def test_the_same_snv_twice_is_one_alteration(tmp_path: Path) -> None:
 
 def test_two_spellings_of_one_change_are_one_alteration(tmp_path: Path) -> None:
     # AC>AT one base before: the same C>T once the shared first base is trimmed
-    rows, summary = _run(tmp_path, [_record(G12D - 1, "AC", "AT", 150),
+    rows, summary = run_records(tmp_path, [_record(G12D - 1, "AC", "AT", 150),
                                     _record(G12D, "C", "T", 200)])
     assert [r["hgvsc"] for r in rows] == ["c.35G>A", "c.35G>A"]
     assert f"(chr12:{G12D - 1} AC>AT)" in rows[1]["notes"]
@@ -71,7 +49,8 @@ def test_two_spellings_of_one_change_are_one_alteration(tmp_path: Path) -> None:
 
 
 def test_two_changes_at_one_site_are_two_alterations(tmp_path: Path) -> None:
-    rows, summary = _run(tmp_path, [_record(G12D, "C", "T", 200), _record(G12D, "C", "A", 90)])
+    records = [_record(G12D, "C", "T", 200), _record(G12D, "C", "A", 90)]
+    rows, summary = run_records(tmp_path, records)
     assert all("the same variant" not in r["notes"] for r in rows)
     assert summary["resistance_alterations"] == "KRAS p.G12V;KRAS p.G12D"
     assert summary["n_resistance"] == "2"

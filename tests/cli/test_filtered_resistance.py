@@ -5,15 +5,12 @@ sample's warnings. Before, the summary said only ``skipped: filtered=1``."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
-from click.testing import CliRunner
+from cli_helpers import run_records
 
-from egfr_annot.cli import cli
 from egfr_annot.pipeline import FILTERED_LISTED, Resources
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "example_vcfs" / "acquired_resistance.GRCh38.vcf.gz"
 FMT = "GT:AD:AF:DP\t0/1:{ref},{alt}:{af}:3000\t0/0:1600,0:0:1600"
 G12D = ("chr12", 25245350, "C", "T")  # KRAS c.35G>A, resistance: yes
 E545K = ("chr3", 179218303, "G", "A")  # PIK3CA c.1633G>A, in the catalogue as resistance: no
@@ -26,28 +23,8 @@ def _record(site: tuple[str, int, str, str], filt: str, alt_reads: int = 8) -> s
     return f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t{filt}\tDP=3000\t{fmt}"
 
 
-def _run(tmp_path: Path, records: list[str], *options: str
-         ) -> tuple[list[dict[str, str]], dict[str, str]]:
-    text = gzip.decompress(EXAMPLE.read_bytes()).decode()
-    header = [line for line in text.splitlines() if line.startswith("#")]
-    vcf = tmp_path / "filtered.vcf"
-    vcf.write_text("\n".join([*header, *records]) + "\n")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum",
-                                      *options])
-    assert result.exit_code == 0, result.output
-
-    def table(suffix: str) -> list[dict[str, str]]:
-        lines = [line.split("\t") for line in Path(f"{out}.{suffix}").read_text().splitlines()
-                 if not line.startswith("#")]
-        return [dict(zip(lines[0], values, strict=True)) for values in lines[1:]]
-
-    (summary,) = table("summary.tsv")
-    return table("alterations.tsv"), summary
-
-
 def test_a_filtered_kras_g12d_is_named(tmp_path: Path) -> None:
-    rows, summary = _run(tmp_path, [_record(G12D, "weak_evidence"),
+    rows, summary = run_records(tmp_path, [_record(G12D, "weak_evidence"),
                                     _record(E545K, "weak_evidence")])
     assert rows == []
     assert summary["status"] == "non_informative"
@@ -60,7 +37,7 @@ def test_a_filtered_kras_g12d_is_named(tmp_path: Path) -> None:
 
 
 def test_named_in_warnings_only_when_resistance_is_detected(tmp_path: Path) -> None:
-    rows, summary = _run(tmp_path, [_record(BRAF_V600E, "PASS", 300),
+    rows, summary = run_records(tmp_path, [_record(BRAF_V600E, "PASS", 300),
                                     _record(G12D, "weak_evidence")])
     assert [r["hgvsp_short"] for r in rows] == ["p.V600E"]
     assert summary["status_reason"] == "resistance alteration(s) detected: BRAF p.V600E"
@@ -68,7 +45,7 @@ def test_named_in_warnings_only_when_resistance_is_detected(tmp_path: Path) -> N
 
 
 def test_include_filtered_lists_it_as_a_row_instead(tmp_path: Path) -> None:
-    rows, summary = _run(tmp_path, [_record(G12D, "weak_evidence")], "--include-filtered")
+    rows, summary = run_records(tmp_path, [_record(G12D, "weak_evidence")], "--include-filtered")
     assert [(r["hgvsp_short"], r["filter"]) for r in rows] == [("p.G12D", "weak_evidence")]
     assert "filtered by the caller" not in summary["warnings"]
     assert "filtered out" not in summary["status_reason"]
@@ -83,10 +60,10 @@ def test_a_long_list_is_cut(tmp_path: Path) -> None:
         assert ref is not None
         alt = {"A": "C", "C": "A", "G": "T", "T": "G"}[ref]
         records.append(_record(("chr12", pos, ref, alt), "weak_evidence"))
-    listed_rows, _ = _run(tmp_path, records, "--include-filtered")
+    listed_rows, _ = run_records(tmp_path, records, "--include-filtered")
     resistant = [r for r in listed_rows if r["resistance"] == "yes"]
     assert len(resistant) > FILTERED_LISTED
-    _, summary = _run(tmp_path, records)
+    _, summary = run_records(tmp_path, records)
     assert summary["warnings"].count("(FILTER weak_evidence") == FILTERED_LISTED
     assert f"; and {len(resistant) - FILTERED_LISTED} more (--include-filtered" in \
         summary["warnings"]
