@@ -15,28 +15,26 @@ def note_duplicate_records(findings: Sequence[Finding]) -> tuple[list[Finding], 
     """One sample's ``findings`` with a note on each row whose variant (normalised allele,
     transcript) other records of the sample hold too, and one line per such variant for the
     sample's summary."""
-    groups: dict[tuple[str, str], list[int]] = {}
+    groups: dict[tuple[str, str], list[tuple[int, Call]]] = {}
     for i, finding in enumerate(findings):
-        if finding.call is not None and finding.allele is not None:
-            where = finding.consequence.transcript if finding.consequence else finding.gene
-            groups.setdefault((finding.allele.key, where), []).append(i)
+        key = finding.variant_key
+        if key is not None and finding.call is not None:
+            groups.setdefault(key, []).append((i, finding.call))
     notes: dict[int, str] = {}
     warnings: list[str] = []
     for members in groups.values():
-        calls = [findings[i].call for i in members]
         if len(members) < 2:
             continue
-        for i, call in zip(members, calls, strict=True):
-            others = ", ".join(_where(c) for c in calls if c is not call and c is not None)
+        for i, call in members:
+            others = ", ".join(_where(c) for _j, c in members if c is not call)
             notes[i] = (f"the same variant as the record at {others}: one variant in "
                         f"{len(members)} records (two callers' files merged, or one indel spelled "
                         "two ways), counted once in the summary")
-        first = findings[members[0]]
+        first = findings[members[0][0]]
         label = (f"{first.consequence.gene} {first.consequence.hgvsc}"
                  if first.consequence is not None else first.gene)
         warnings.append(f"{label} is in {len(members)} records ("
-                        + ", ".join(_where(c) for c in calls if c is not None)
-                        + "): counted once")
+                        + ", ".join(_where(c) for _i, c in members) + "): counted once")
     if not notes:
         return list(findings), []
     out = [replace(f, notes=(*f.notes, notes[i])) if i in notes else f

@@ -38,6 +38,7 @@ from egfr_annot.resources import annotations_dir, kb_version
 from egfr_annot.verdict import (
     EvidenceCall,
     TumourEvidenceThresholds,
+    consequence_label,
     decide_status,
     estimate_tumour_fraction,
     excluded_evidence,
@@ -776,7 +777,7 @@ FILTERED_LISTED = 10
 
 def _filtered_alteration(call: Call, cons: Consequence, resistance: str) -> tuple[str, str]:
     """(name, name with the call's FILTER, VAF and the catalogue's resistance)."""
-    name = f"{cons.gene} {cons.hgvsp_short or cons.hgvsc}"
+    name = consequence_label(cons)
     vaf = f", VAF {100 * call.vaf:.3g}%" if call.vaf is not None else ""
     return name, f"{name} (FILTER {call.filter}{vaf}; resistance: {resistance})"
 

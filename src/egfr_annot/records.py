@@ -232,6 +232,14 @@ class Finding:
     def resistance(self) -> Resistance | None:
         return self.match.resistance if self.match is not None else None
 
+    @property
+    def variant_key(self) -> tuple[str, str] | None:
+        """What makes two rows one variant: the normalised allele and its transcript (or
+        gene); None without an allele (copy number, sample level)."""
+        if self.allele is None:
+            return None
+        return self.allele.key, self.consequence.transcript if self.consequence else self.gene
+
 
 # --------------------------------------------------------------------------------------------
 # report

@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from egfr_annot.dataclass_init import fast_frozen_init
-from egfr_annot.records import Finding, Status, TumourFraction
+from egfr_annot.records import Consequence, Finding, Status, TumourFraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,9 +209,8 @@ def distinct_resistance(findings: Iterable[Finding]) -> list[Finding]:
     for finding in findings:
         if not finding.passed or finding.resistance != "yes":
             continue
-        if finding.allele is not None:
-            where = finding.consequence.transcript if finding.consequence else finding.gene
-            key = (finding.allele.key, where)
+        key = finding.variant_key
+        if key is not None:
             if key in seen:
                 continue
             seen.add(key)
@@ -225,11 +224,15 @@ def finding_label(finding: Finding) -> str:
         cls = finding.match.alteration_class if finding.match else finding.copy_number.state
         return f"{finding.copy_number.gene} {cls}" if finding.copy_number.gene not in cls else cls
     if finding.consequence is not None:
-        c = finding.consequence
-        return f"{c.gene} {c.hgvsp_short or c.hgvsc}"
+        return consequence_label(finding.consequence)
     if finding.match is not None:
         return finding.match.alteration_class
     return "alteration"
+
+
+def consequence_label(consequence: Consequence) -> str:
+    """``KRAS p.G12D``, or the c. where there is no protein change (``KRAS c.111+1G>A``)."""
+    return f"{consequence.gene} {consequence.hgvsp_short or consequence.hgvsc}"
 
 
 def _pct(value: float) -> str:
