@@ -5,6 +5,7 @@ n_resistance 2, as if the tumour carried two resistance mutations."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cli_helpers import example_header, run_records
@@ -55,3 +56,17 @@ def test_two_changes_at_one_site_are_two_alterations(tmp_path: Path) -> None:
     assert summary["resistance_alterations"] == "KRAS p.G12V;KRAS p.G12D"
     assert summary["n_resistance"] == "2"
     assert "counted once" not in summary["warnings"]
+
+
+def test_json_counts_a_duplicated_variant_once(tmp_path: Path) -> None:
+    # counted_for_status is what a JSON consumer sums for the status: it must agree with
+    # n_resistance, not count the second record of the same variant again
+    records = [_record(G12D, "C", "T", 200), _record(G12D, "C", "T", 180),
+               _record(G12D, "C", "A", 90)]
+    run_records(tmp_path, records, "--json")
+    (sample,) = json.loads((tmp_path / "out.json").read_text())["samples"]
+    rows = [(a["hgvsp_short"], a["alt_reads"], a["counted_for_status"])
+            for a in sample["alterations"]]
+    assert sorted(rows) == [("p.G12D", 180, False), ("p.G12D", 200, True),
+                            ("p.G12V", 90, True)]
+    assert sample["n_resistance"] == 2

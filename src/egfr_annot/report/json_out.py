@@ -96,6 +96,8 @@ def run_document(results: Sequence[SampleResult], context: ReportContext) -> dic
 
 def result_document(result: SampleResult) -> dict[str, Any]:
     """One sample: every summary column (typed), then the rechallenge block and alterations."""
+    from egfr_annot.verdict import distinct_resistance
+
     row = summary_row(result)
     doc: dict[str, Any] = {}
     for column in SUMMARY_COLUMNS:
@@ -108,14 +110,20 @@ def result_document(result: SampleResult) -> dict[str, Any]:
     doc["input_sha256"] = row["input_sha256"] or None
     doc["status_headline"] = status_headline(result.status)
     doc["rechallenge"] = [{"key": key, "value": value} for key, value in result.rechallenge]
+    # One variant in two records (two callers' files merged) has two rows but is counted once
+    # in the status, as n_resistance says: only the row the summary counted is flagged.
+    counted = {id(f) for f in distinct_resistance(result.findings)}
     doc["alterations"] = [
-        alteration_document(finding) for finding in sorted(result.findings, key=finding_sort_key)
+        alteration_document(finding, counted=id(finding) in counted)
+        for finding in sorted(result.findings, key=finding_sort_key)
     ]
     return doc
 
 
-def alteration_document(finding: Finding) -> dict[str, Any]:
-    """One alteration: every ``alterations.tsv`` column (typed), then match details."""
+def alteration_document(finding: Finding, *, counted: bool | None = None) -> dict[str, Any]:
+    """One alteration: every ``alterations.tsv`` column (typed), then match details.
+    ``counted``: whether the sample's status counts this row (:func:`result_document` knows;
+    alone, a passing resistance row is counted)."""
     from egfr_annot.verdict import finding_label
 
     row = alteration_row(finding)
@@ -126,7 +134,9 @@ def alteration_document(finding: Finding) -> dict[str, Any]:
     doc["review_refs"] = _refs(row["review_refs"])
     doc["strategies"] = [strategy_document(s) for s in match.strategies] if match else []
     doc["label"] = finding_label(finding)
-    doc["counted_for_status"] = finding.passed and finding.resistance == "yes"
+    if counted is None:
+        counted = finding.passed and finding.resistance == "yes"
+    doc["counted_for_status"] = counted
     doc["rule_id"] = match.rule_id if match is not None else None
     doc["other_rule_ids"] = [m.rule_id for m in finding.other_matches]
     doc["vaf_source"] = finding.call.vaf_source if finding.call is not None else None
