@@ -39,6 +39,10 @@ class Call:
     where it came from (e.g. ``FORMAT/AF``, ``FORMAT/AD``, ``FORMAT/FREQ``,
     ``Strelka tier1 TIR/TAR``).
     ``line`` is the 1-based line number in the (decompressed) input, for traceability.
+    ``phase`` is where the caller put the ALT when it phased it (see
+    :func:`egfr_annot.io.vcf_records.phase_of`): ``("PS=29451790", 1)`` is the second haplotype
+    of phase set 29451790; calls of one sample with the same set are on the same (in cis) or
+    different (in trans) DNA molecules. None: not phased.
     """
 
     sample: str
@@ -57,6 +61,7 @@ class Call:
     # bcftools BCSQ), kept as (source, transcript, hgvsc, hgvsp) tuples for cross-checking.
     external_annotations: tuple[ExternalAnnotation, ...] = ()
     notes: tuple[str, ...] = ()
+    phase: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,12 +47,12 @@ def test_kras_g12f_written_as_two_snvs(a38: Annotator) -> None:
     assert report.row_notes[row_key(g12v, kras)] == (
         "same codon as c.34G>T (p.G12C) at chr12:25245351, VAF 0.05 in this sample: if both are "
         "on one DNA molecule (in cis), together they make c.34_35delinsTT (p.G12F), not either "
-        "change alone; phase is not read from the VCF (check the reads)",)
+        "change alone; the VCF does not phase them (check the reads)",)
     (note,) = report.row_notes[row_key(g12c, kras)]
     assert note.startswith("same codon as c.35G>T (p.G12V) at chr12:25245350, VAF 0.0667 in")
     assert report.sample_notes == {"T": (
         "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5; in cis they make "
-        "c.34_35delinsTT (p.G12F) (phase not read: see the rows' notes)",)}
+        "c.34_35delinsTT (p.G12F) (not phased in the VCF: see the rows' notes)",)}
 
 
 def test_a_synonymous_change_in_the_codon_counts(a38: Annotator) -> None:
@@ -85,7 +85,8 @@ def test_a_codon_split_by_an_intron_is_named_not_joined(a38: Annotator) -> None:
     assert "the codon is split by an intron: their joint change is not computed here" in note
     assert report.sample_notes["T"] == (
         "KRAS c.290G>T and c.291A>C share codon 97 of NM_004985.5; the codon is split by an "
-        "intron: their joint change is not computed here (phase not read: see the rows' notes)",)
+        "intron: their joint change is not computed here (not phased in the VCF: see the rows' "
+        "notes)",)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,75 @@ def test_end_to_end_rows_and_summary(tmp_path: Path) -> None:
     warnings = dict(zip(summary[0], summary[1], strict=True))["warnings"]
     assert "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5; in cis they make " \
            "c.34_35delinsTT (p.G12F)" in warnings
+
+
+def _phased(pos: int, alt: str, phase: tuple[str, int] | None) -> Call:
+    return Call("T", "chr12", pos, "C", alt, "PASS", 0.05, 20, 400, "FORMAT/AF", 0, "0|1",
+                phase=phase)
+
+
+@pytest.mark.parametrize(
+    ("second_phase", "note_end", "warning_end"),
+    [
+        (("PS=25245350", 1),
+         "on the same DNA molecule as phased by the caller (in cis, PS=25245350): together "
+         "they make c.34_35delinsTT (p.G12F), not either change alone",
+         ", in cis as phased by the caller (PS=25245350): together they make "
+         "c.34_35delinsTT (p.G12F)"),
+        (("PS=25245350", 0),
+         "on the other DNA molecule as phased by the caller (in trans, PS=25245350): each "
+         "change stands as called",
+         ", in trans as phased by the caller (PS=25245350): two separate changes"),
+        # another phase set says nothing about these two
+        (("PS=25240000", 1),
+         ": if both are on one DNA molecule (in cis), together they make c.34_35delinsTT "
+         "(p.G12F), not either change alone; the VCF does not phase them (check the reads)",
+         "; in cis they make c.34_35delinsTT (p.G12F) (not phased in the VCF: see the rows' "
+         "notes)"),
+    ],
+)
+def test_phase_from_the_caller(a38: Annotator, second_phase: tuple[str, int], note_end: str,
+                               warning_end: str) -> None:
+    g12v = _phased(C35, "A", ("PS=25245350", 1))
+    g12c = _phased(C34, "A", second_phase)
+    report = _collect(a38, [g12v, g12c]).report(a38)
+    (note,) = report.row_notes[row_key(g12v, "NM_004985.5")]
+    assert note == ("same codon as c.34G>T (p.G12C) at chr12:25245351, VAF 0.05 in this sample"
+                    + ("" if note_end.startswith(":") else ", ") + note_end)
+    assert report.sample_notes == {"T": (
+        "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5" + warning_end,)}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "tumour_a", "tumour_b", "expected"),
+    [
+        # GATK 4.1+ Mutect2: phased GT and PS
+        ("GT:AD:AF:DP:PGT:PID:PS", f"0|1:2800,200:0.0667:3000:0|1:{C35}_C_A:{C35}",
+         f"0|1:2800,200:0.0667:3000:0|1:{C35}_C_A:{C35}", f"in cis as phased by the caller "
+         f"(PS={C35}): together they make c.34_35delinsTT (p.G12F)"),
+        # older Mutect2: unphased GT, PGT and PID
+        ("GT:AD:AF:DP:PGT:PID", f"0/1:2800,200:0.0667:3000:0|1:{C35}_C_A",
+         f"0/1:2800,200:0.0667:3000:1|0:{C35}_C_A",
+         f"in trans as phased by the caller (PID={C35}_C_A): two separate changes"),
+    ],
+)
+def test_end_to_end_phased_by_mutect2(tmp_path: Path, fmt: str, tumour_a: str, tumour_b: str,
+                                      expected: str) -> None:
+    text = gzip.decompress(EXAMPLE.read_bytes()).decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    declare = ['##FORMAT=<ID=PGT,Number=1,Type=String,Description="Physical phasing haplotype">',
+               '##FORMAT=<ID=PID,Number=1,Type=String,Description="Physical phasing ID">',
+               '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phasing set">']
+    header = [*header[:-1], *(d for d in declare if d.split(",")[0] not in text), header[-1]]
+    normal = "0/0:1600,0:0:1600" + ":." * (fmt.count(":") - 3)
+    records = [f"chr12\t{C35}\t.\tC\tA\t.\tPASS\tDP=3000\t{fmt}\t{tumour_a}\t{normal}",
+               f"chr12\t{C34}\t.\tC\tA\t.\tPASS\tDP=3000\t{fmt}\t{tumour_b}\t{normal}"]
+    vcf = tmp_path / "phased.vcf"
+    vcf.write_text("\n".join([*header, *records]) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
+    assert result.exit_code == 0, result.output
+    summary = [line.split("\t") for line in Path(f"{out}.summary.tsv").read_text().splitlines()
+               if not line.startswith("#")]
+    warnings = dict(zip(summary[0], summary[1], strict=True))["warnings"]
+    assert f"KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5, {expected}" in warnings

@@ -51,6 +51,16 @@ def test_mutect2_phased_genotype_kept_as_written() -> None:
     assert any(c.genotype is not None and "|" in c.genotype for c in calls)
 
 
+def test_mutect2_phase_set_read() -> None:
+    # Mutect2 phased three nearby ALK calls on one haplotype (GT 0|1, PS 29451790); the other
+    # records carry no PS and are not phased
+    calls, _, _ = read_all(real_vcf("gatk_mutect2_cfdna_unfiltered.vcf"))
+    phased = {(c.pos, c.ref, c.alt): c.phase for c in calls if c.phase is not None}
+    assert phased == {(29451790, "T", "C"): ("PS=29451790", 1),
+                      (29451793, "A", "C"): ("PS=29451790", 1),
+                      (29451798, "CTCCGAAA", "C"): ("PS=29451790", 1)}
+
+
 def test_varscan_freq_percent_and_malformed_alt_skipped_with_warning() -> None:
     calls, counts, _ = read_all(real_vcf("vcf2maf_test_varscan.vcf"))
     first = call_at(calls, 1991014)  # TUMOR: RD 56, AD 35, FREQ 38.46%

@@ -5,8 +5,10 @@ write KRAS c.34_35delinsTT (p.G12F) as c.34G>T and c.35G>T: each record alone re
 p.G12V, and p.G12C is the one KRAS change a targeted strategy exists for (sotorasib). Annotated
 record by record, as VEP does, the rows would show a change the tumour does not carry if the two
 are on one DNA molecule (in cis). bcftools csq joins such records when the genotypes are
-phased; egfr-annot does not read phase, so it says on each row which other change of the
-sample shares the codon and what the two make together, for the reads to decide.
+phased. egfr-annot says on each row which other change of the sample shares the codon and what
+the two make together; where the caller phased both (GT with ``|`` and PS, or Mutect2's PGT and
+PID: :attr:`Call.phase`) it says whether they are in cis or in trans, else the reads decide.
+The rows themselves stay as called (one row per record, as VEP writes them).
 
 Synonymous changes count too (they give no row, but ``c.36T>G`` with ``c.34G>T`` makes p.G12W).
 """
@@ -73,13 +75,14 @@ class SameCodonCalls:
                     ):
                         continue  # the same bases: other ALTs of one site, not two changes
                     combined = _combined(first, second, annotator)
+                    phase = _phase(first.call, second.call)
                     for this, other in ((first, second), (second, first)):
                         key = row_key(this.call, transcript)
                         notes.setdefault(key, {})[row_key(other.call, transcript)] = _note(
-                            other, combined)
+                            other, combined, phase)
                     pair = (row_key(first.call, transcript), row_key(second.call, transcript))
                     warnings.setdefault(sample, {}).setdefault(
-                        pair, _warning(codon, first, second, combined))
+                        pair, _warning(codon, first, second, combined, phase))
         return SameCodonReport(
             {key: tuple(by_other.values()) for key, by_other in notes.items()},
             {sample: tuple(by_pair.values()) for sample, by_pair in warnings.items()},
@@ -127,24 +130,47 @@ def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
     return found if found is not None else unknown
 
 
+def _phase(first: Call, second: Call) -> tuple[str, str] | None:
+    """("in cis" or "in trans", the phase set) when the caller phased both calls in one set;
+    None when it did not (or put them in different sets, which says nothing)."""
+    if first.phase is None or second.phase is None or first.phase[0] != second.phase[0]:
+        return None
+    return ("in cis" if first.phase[1] == second.phase[1] else "in trans"), first.phase[0]
+
+
 def _change(cons: Consequence) -> str:
     return f"{cons.hgvsc} ({cons.hgvsp_short or cons.hgvsp or 'no protein change'})"
 
 
-def _note(other: _CodingSubstitution, combined: Consequence | str) -> str:
+def _note(other: _CodingSubstitution, combined: Consequence | str,
+          phase: tuple[str, str] | None) -> str:
     vaf = f", VAF {other.call.vaf:.3g}" if other.call.vaf is not None else ""
     if other.call.filter not in ("PASS", "."):
         vaf += f", FILTER {other.call.filter}"
+    same = f"same codon as {_change(other.consequence)} at {other.call.chrom}:{other.call.pos}{vaf}"
     together = (combined if isinstance(combined, str)
                 else f"together they make {_change(combined)}, not either change alone")
-    return (f"same codon as {_change(other.consequence)} at {other.call.chrom}:"
-            f"{other.call.pos}{vaf} in this sample: if both are on one DNA molecule (in cis), "
-            f"{together}; phase is not read from the VCF (check the reads)")
+    if phase is None:
+        return (f"{same} in this sample: if both are on one DNA molecule (in cis), {together}; "
+                "the VCF does not phase them (check the reads)")
+    relation, phase_set = phase
+    if relation == "in cis":
+        return (f"{same} in this sample, on the same DNA molecule as phased by the caller "
+                f"(in cis, {phase_set}): {together}")
+    return (f"{same} in this sample, on the other DNA molecule as phased by the caller "
+            f"(in trans, {phase_set}): each change stands as called")
 
 
 def _warning(codon: int, first: _CodingSubstitution, second: _CodingSubstitution,
-             combined: Consequence | str) -> str:
+             combined: Consequence | str, phase: tuple[str, str] | None) -> str:
     cons = first.consequence
+    shared = (f"{cons.gene} {cons.hgvsc} and {second.consequence.hgvsc} share codon {codon} of "
+              f"{cons.transcript}")
     joint = combined if isinstance(combined, str) else f"in cis they make {_change(combined)}"
-    return (f"{cons.gene} {cons.hgvsc} and {second.consequence.hgvsc} share codon "
-            f"{codon} of {cons.transcript}; {joint} (phase not read: see the rows' notes)")
+    if phase is None:
+        return f"{shared}; {joint} (not phased in the VCF: see the rows' notes)"
+    relation, phase_set = phase
+    if relation == "in cis":
+        made = combined if isinstance(combined, str) else f"together they make {_change(combined)}"
+        return f"{shared}, in cis as phased by the caller ({phase_set}): {made}"
+    return f"{shared}, in trans as phased by the caller ({phase_set}): two separate changes"

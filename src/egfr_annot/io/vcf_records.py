@@ -319,6 +319,7 @@ class RecordParser:
             no_data = 0
             for idx in self.tumour_idx:
                 fast = _fast_af_ad_dp(plan, fields, idx) if plan is not None else None
+                phase = None
                 if fast is not None:
                     gt, ev = fast
                 else:
@@ -339,6 +340,7 @@ class RecordParser:
                         continue
                     gt = _genotype(sample, allele)
                     ev = extract_evidence(ctx, sample, allele)
+                    phase = phase_of(gt, sample, allele, len(alts_u))
                 if ev.problems:
                     self._report_problems(ev, line_no)
                 carried = gt is not None and _gt_has_allele(gt, allele)
@@ -356,7 +358,7 @@ class RecordParser:
                     notes = (*notes, _NO_GT_NOTE if gt is None else _GT_ONLY_NOTE)
                 calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt, filt, ev.vaf,
                                   ev.alt_reads, ev.depth, ev.vaf_source, line_no, gt, external,
-                                  notes))
+                                  notes, phase))
             if len(calls) == n_before:
                 if no_data == len(self.tumour_idx):
                     skipped["no_tumour_sample_data"] += 1
@@ -550,6 +552,33 @@ def _genotype(sample: Mapping[str, str], allele: int) -> str | None:
     return gt
 
 
+def phase_of(gt: str | None, sample: Mapping[str, str], allele: int, n_alts: int
+             ) -> tuple[str, int] | None:
+    """(phase set, haplotype 0 or 1) of ALT ``allele`` in a sample the caller phased: a
+    diploid GT with ``|`` and a FORMAT/PS, or, as older Mutect2 wrote it, an unphased GT with
+    PGT (``0|1``) and PID (single-ALT records only: PGT does not name the ALT). A phased GT
+    without PS belongs to one set per chromosome by the VCF specification, but callers write
+    ``|`` loosely: only an explicit set is read. None when the ALT is on both haplotypes or
+    on neither."""
+    ps = sample.get("PS")
+    if gt is not None and "|" in gt and ps not in (None, "", "."):
+        haplotype = _haplotype(gt, allele)
+        return None if haplotype is None else (f"PS={ps}", haplotype)
+    pgt, pid = sample.get("PGT"), sample.get("PID")
+    if n_alts == 1 and pgt is not None and "|" in pgt and pid not in (None, "", "."):
+        haplotype = _haplotype(pgt, allele)
+        return None if haplotype is None else (f"PID={pid}", haplotype)
+    return None
+
+
+def _haplotype(gt: str, allele: int) -> int | None:
+    parts = gt.split("|")
+    if len(parts) != 2 or "/" in gt:
+        return None
+    on = [i for i, part in enumerate(parts) if part == str(allele)]
+    return on[0] if len(on) == 1 else None
+
+
 def _global_genotype(lgt: str, laa: str) -> str | None:
     """``LGT=0/1`` with ``LAA=2`` -> ``0/2`` (VCF 4.4 local alleles)."""
     local = [] if laa in ("", ".") else laa.split(",")
@@ -592,6 +621,8 @@ _FastPlan = tuple[int, int, int, int | None, int]  # AF, AD, DP, GT index, numbe
 def _make_fast_plan(keys: list[str], decls: Mapping[str, object]) -> _FastPlan | None:
     if not set(keys) <= _FAST_SAFE_KEYS or not {"AF", "AD", "DP"} <= set(keys):
         return None
+    if "PS" in keys or "PID" in keys:
+        return None  # a phased record (a few per cent of Mutect2's): the general path reads it
     if len(set(keys)) != len(keys):
         return None  # a repeated key: the general path keeps the last value
     af, ad = decls.get("AF"), decls.get("AD")
