@@ -755,6 +755,8 @@ def _call_findings(
             notes.append("FILTER not applied by the caller (.)")
         if build_forced and not cons.ref_matches:
             notes.append(f"REF does not match {build}: genome build forced with --build")
+        if call.external_annotations:
+            notes.extend(_external_disagreements(call, cons))
         findings.append(
             Finding(
                 sample=call.sample,
@@ -769,6 +771,19 @@ def _call_findings(
             )
         )
     return findings
+
+
+def _external_disagreements(call: Call, cons: Consequence) -> list[str]:
+    """A note for each annotation the input carried (VEP CSQ, SnpEff ANN, bcftools BCSQ) on
+    this row's transcript whose HGVS disagrees with ours (issue #3); the same note once."""
+    from egfr_annot.genome.crosscheck import compare
+
+    notes: list[str] = []
+    for external in call.external_annotations:
+        note = compare(external, cons)
+        if note is not None and note not in notes:
+            notes.append(note)
+    return notes
 
 
 # the filtered alterations named in a sample's warning; the rest are counted

@@ -249,6 +249,21 @@ def test_crosscheck(a37: Annotator) -> None:
     )
 
 
+def test_crosscheck_compares_only_what_reads_as_hgvs(a37: Annotator) -> None:
+    (fs,) = a37.annotate_vcf("12", 25398284, "C", "CA")  # KRAS c.34_35insT p.G12Vfs*22
+    assert fs.hgvsp_short == "p.G12Vfs*22"
+    tx = fs.transcript
+    # SnpEff writes a frameshift without its new residue and stop
+    assert compare(ExternalAnnotation("SnpEff", "KRAS", tx, "c.34_35insT", "p.Gly12fs", None),
+                   fs) is None
+    assert compare(ExternalAnnotation("SnpEff", "KRAS", tx, None, "p.Gly13fs", None),
+                   fs) == f"SnpEff annotation on {tx} disagrees: p.G13fs vs ours p.G12Vfs*22"
+    # BCSQ: the DNA change is genomic, and 12G>12VX is not a substitution: neither compared
+    assert compare(ExternalAnnotation("BCSQ", "KRAS", tx, "25398284C>CA", "12G>12VX", None),
+                   fs) is None
+
+
+
 def test_so_helpers() -> None:
     assert sort_terms(["synonymous_variant", "splice_region_variant"]) == (
         "splice_region_variant", "synonymous_variant")  # fmt: skip

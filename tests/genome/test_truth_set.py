@@ -225,3 +225,41 @@ def test_concordance_bar() -> None:
     # every documented row is a real row of the truth set
     ids = {r["truth_id"] for r in ROWS}
     assert set(SOURCE_ERRORS) <= ids and set(VEP_RELEASE_TERMS) <= ids
+
+
+def test_crosscheck_agrees_with_every_concordant_vep_row() -> None:
+    """The notes that flag an input's own VEP annotation (issue #3) must not fire where VEP and
+    we agree: each VEP row's HGVSc and HGVSp, written as a CSQ carries them (transcript and
+    protein prefixes), read against our consequence on our transcript. Rows with a documented
+    HGVS difference must be flagged."""
+    from egfr_annot.genome.crosscheck import compare
+    from egfr_annot.records import ExternalAnnotation
+
+    if not ROWS:
+        pytest.skip(f"{TRUTH} not available")
+    checked = flagged = 0
+    wrong: list[str] = []
+    for row in ROWS:
+        if not row["consequence"] or compare_row(row) is None:
+            continue  # (not VEP, or not comparable with the MANE Select CDS)
+        a = _annotator(row["build"])
+        pos, ref, alt = ((row["vcf_pos"], row["vcf_ref"], row["vcf_alt"]) if row["vcf_pos"]
+                         else (row["maf_start"], row["maf_ref"], row["maf_alt"]))
+        (ours,) = [c for c in a.annotate(a.normalise(row["chrom"], int(pos), ref, alt))
+                   if c.gene == row["gene"]]
+        external = ExternalAnnotation(
+            "VEP", row["gene"], ours.transcript_ensembl,
+            f"{ours.transcript_ensembl}:{row['hgvsc']}",
+            f"ENSP00000000000.1:{row['hgvsp']}" if row["hgvsp"] else None, row["consequence"])
+        note = compare(external, ours)
+        documented, _reason = SOURCE_ERRORS.get(row["truth_id"], ((), ""))
+        differs = bool({"hgvsc", "hgvsp"} & set(documented))
+        checked += 1
+        flagged += note is not None
+        if (note is not None) != differs:
+            wrong.append(f"{row['truth_id']}: {note or 'no note'} ({row['hgvsc']} {row['hgvsp']}"
+                         f" vs ours {ours.hgvsc} {ours.hgvsp})")
+    assert not wrong, "\n".join(wrong[:20])
+    assert checked > 1000 and flagged == sum(
+        1 for r in ROWS if r["consequence"] and compare_row(r) is not None
+        and {"hgvsc", "hgvsp"} & set(SOURCE_ERRORS.get(r["truth_id"], ((), ""))[0]))

@@ -1,10 +1,13 @@
 """Compare an annotation the input already carried (VEP CSQ, SnpEff ANN, bcftools BCSQ) with ours.
 
 Only annotations on the same transcript are compared (accession without version, Ensembl ENST or
-RefSeq NM). HGVS c. strings are compared after removing the transcript prefix and the spelled-out
-bases of ``del``/``dup`` (``c.2235_2249delGGAATTAAGAGAAGC`` = ``c.2235_2249del``); HGVS p. strings
-after conversion to the 1-letter form (so ``p.(Gly12Asp)``, ``ENSP...:p.Gly12Asp``, ``p.G12D`` and
-BCSQ's ``12G>12D`` agree; ``%3D`` is ``=``).
+RefSeq NM), and only what reads as HGVS (BCSQ's genomic DNA change and its amino-acid notation
+other than a substitution are left out). The pipeline writes each disagreement into the row's
+notes (issue #3). HGVS c. strings are compared after removing the transcript prefix and the
+spelled-out bases of ``del``/``dup`` (``c.2235_2249delGGAATTAAGAGAAGC`` = ``c.2235_2249del``);
+HGVS p. strings after conversion to the 1-letter form (so ``p.(Gly12Asp)``,
+``ENSP...:p.Gly12Asp``, ``p.G12D`` and BCSQ's ``12G>12D`` agree; ``%3D`` is ``=``; SnpEff's
+``p.Gly12fs`` agrees with ``p.G12Vfs*22``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,17 @@ def _protein(text: str) -> str:
     return normalise_hgvsp(text)
 
 
+_SHORT_FS = re.compile(r"^p\.([A-Z*])(\d+)fs$")
+
+
+def _same_frameshift(theirs: str, mine: str) -> bool:
+    """SnpEff writes a frameshift without its new residue and stop (``p.Gly12fs``): the same
+    first residue and position as ours (``p.G12Vfs*22``) agree."""
+    m = _SHORT_FS.match(theirs)
+    return m is not None and re.match(
+        rf"^p\.{re.escape(m.group(1))}{m.group(2)}[A-Z*]?fs", mine) is not None
+
+
 def same_transcript(external: ExternalAnnotation, ours: Consequence) -> bool:
     if not external.transcript:
         return False
@@ -64,12 +78,14 @@ def compare(external: ExternalAnnotation, ours: Consequence) -> str | None:
     if external.hgvsc:
         theirs = normalise_hgvsc(external.hgvsc)
         mine = normalise_hgvsc(ours.hgvsc)
-        if theirs != mine:
+        # (BCSQ's DNA field is genomic, 55242464AGGAATTAAGAGAAGC>A: nothing to compare)
+        if theirs.startswith(("c.", "n.")) and theirs != mine:
             problems.append(f"{theirs} vs ours {mine or '-'}")
     if external.hgvsp:
         theirs = _protein(external.hgvsp)
         mine = _protein(ours.hgvsp) if ours.hgvsp else ""
-        if theirs != mine:
+        # (BCSQ writes only substitutions in a form read here: 746ELREA>746 is not compared)
+        if theirs.startswith("p.") and theirs != mine and not _same_frameshift(theirs, mine):
             problems.append(f"{theirs} vs ours {mine or '-'}")
     if not problems:
         return None
