@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from egfr_annot.copy_number import CopyNumberThresholds
     from egfr_annot.genome.annotator import Annotator
     from egfr_annot.genome.models import TranscriptModel
+    from egfr_annot.genome.same_codon import SameCodonReport
     from egfr_annot.io.cnv import CopyNumberInput
     from egfr_annot.io.regions import Interval, RegionSet
     from egfr_annot.io.scan_child import ScanProcess
@@ -508,9 +509,10 @@ def annotate_input(
         per_sample[sample], duplicate_notes = note_duplicate_records(findings)
         sample_notes.setdefault(sample, []).extend(duplicate_notes)
     same_codon_report = same_codon.report(annotator)
-    if same_codon_report.row_notes:
+    if same_codon_report.row_notes or same_codon_report.joined:
         for sample, findings in per_sample.items():
-            per_sample[sample] = [same_codon_report.noted(f) for f in findings]
+            per_sample[sample] = [_same_codon_row(f, same_codon_report, matcher)
+                                  for f in findings]
         for sample, notes in same_codon_report.sample_notes.items():
             sample_notes.setdefault(sample, []).extend(notes)
 
@@ -771,6 +773,19 @@ def _call_findings(
             )
         )
     return findings
+
+
+def _same_codon_row(finding: Finding, report: SameCodonReport, matcher: Matcher) -> Finding:
+    """``finding`` with the notes of the other substitutions of its codon; or, where the
+    caller phased the two in cis, carrying their joint change, matched anew."""
+    joint = report.joint(finding)
+    if joint is None:
+        return report.noted(finding)
+    cons = joint.consequence
+    matches = matcher.match_variant(cons, joint.allele) if cons.ref_matches else ()
+    return replace(finding, allele=joint.allele, consequence=cons,
+                   match=matches[0] if matches else None, other_matches=tuple(matches[1:]),
+                   notes=(*finding.notes, joint.note))
 
 
 def _external_disagreements(call: Call, cons: Consequence) -> list[str]:

@@ -5,6 +5,7 @@ other ALTs of one site, other samples and neighbouring codons are left alone."""
 from __future__ import annotations
 
 import gzip
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,11 +143,6 @@ def _phased(pos: int, alt: str, phase: tuple[str, int] | None) -> Call:
 @pytest.mark.parametrize(
     ("second_phase", "note_end", "warning_end"),
     [
-        (("PS=25245350", 1),
-         "on the same DNA molecule as phased by the caller (in cis, PS=25245350): together "
-         "they make c.34_35delinsTT (p.G12F), not either change alone",
-         ", in cis as phased by the caller (PS=25245350): together they make "
-         "c.34_35delinsTT (p.G12F)"),
         (("PS=25245350", 0),
          "on the other DNA molecule as phased by the caller (in trans, PS=25245350): each "
          "change stands as called",
@@ -169,6 +165,39 @@ def test_phase_from_the_caller(a38: Annotator, second_phase: tuple[str, int], no
                     + ("" if note_end.startswith(":") else ", ") + note_end)
     assert report.sample_notes == {"T": (
         "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5" + warning_end,)}
+    assert not report.joined
+
+
+def test_phased_in_cis_rows_carry_the_joint_change(a38: Annotator) -> None:
+    # as bcftools csq does with phased genotypes: both rows are the p.G12F they make together
+    g12v = _phased(C35, "A", ("PS=25245350", 1))
+    g12c = _phased(C34, "A", ("PS=25245350", 1))
+    report = _collect(a38, [g12v, g12c]).report(a38)
+    assert not report.row_notes
+    joint_v = report.joined[row_key(g12v, "NM_004985.5")]
+    joint_c = report.joined[row_key(g12c, "NM_004985.5")]
+    assert joint_v.allele == joint_c.allele
+    assert (joint_v.allele.pos, joint_v.allele.ref, joint_v.allele.alt) == (C35, "CC", "AA")
+    assert (joint_c.consequence.hgvsc, joint_c.consequence.hgvsp_short) == (
+        "c.34_35delinsTT", "p.G12F")
+    assert joint_v.note == (
+        "joined with c.34G>T (p.G12C) at chr12:25245351, VAF 0.05: the caller phased the two on "
+        "one DNA molecule (in cis, PS=25245350), so this row shows their joint change, as "
+        "bcftools csq does; this record alone reads c.35G>T (p.G12V)")
+    assert report.sample_notes == {"T": (
+        "KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5, in cis as phased by the caller "
+        "(PS=25245350): together they make c.34_35delinsTT (p.G12F); reported as one "
+        "alteration, c.34_35delinsTT (p.G12F)",)}
+
+
+def test_phased_in_cis_but_filtered_is_not_joined(a38: Annotator) -> None:
+    g12v = _phased(C35, "A", ("PS=25245350", 1))
+    g12c = replace(_phased(C34, "A", ("PS=25245350", 1)), filter="weak_evidence")
+    report = _collect(a38, [g12v, g12c]).report(a38)
+    assert not report.joined
+    (note,) = report.row_notes[row_key(g12v, "NM_004985.5")]
+    assert "FILTER weak_evidence in this sample, on the same DNA molecule as phased by the " \
+           "caller (in cis, PS=25245350): together they make c.34_35delinsTT (p.G12F)" in note
 
 
 @pytest.mark.parametrize(
@@ -177,7 +206,8 @@ def test_phase_from_the_caller(a38: Annotator, second_phase: tuple[str, int], no
         # GATK 4.1+ Mutect2: phased GT and PS
         ("GT:AD:AF:DP:PGT:PID:PS", f"0|1:2800,200:0.0667:3000:0|1:{C35}_C_A:{C35}",
          f"0|1:2800,200:0.0667:3000:0|1:{C35}_C_A:{C35}", f"in cis as phased by the caller "
-         f"(PS={C35}): together they make c.34_35delinsTT (p.G12F)"),
+         f"(PS={C35}): together they make c.34_35delinsTT (p.G12F); reported as one "
+         "alteration, c.34_35delinsTT (p.G12F)"),
         # older Mutect2: unphased GT, PGT and PID
         ("GT:AD:AF:DP:PGT:PID", f"0/1:2800,200:0.0667:3000:0|1:{C35}_C_A",
          f"0/1:2800,200:0.0667:3000:1|0:{C35}_C_A",
@@ -202,5 +232,18 @@ def test_end_to_end_phased_by_mutect2(tmp_path: Path, fmt: str, tumour_a: str, t
     assert result.exit_code == 0, result.output
     summary = [line.split("\t") for line in Path(f"{out}.summary.tsv").read_text().splitlines()
                if not line.startswith("#")]
-    warnings = dict(zip(summary[0], summary[1], strict=True))["warnings"]
-    assert f"KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5, {expected}" in warnings
+    fields = dict(zip(summary[0], summary[1], strict=True))
+    assert f"KRAS c.35G>T and c.34G>T share codon 12 of NM_004985.5, {expected}" in \
+        fields["warnings"]
+    lines = [line.split("\t") for line in Path(f"{out}.alterations.tsv").read_text().splitlines()
+             if not line.startswith("#")]
+    rows = [dict(zip(lines[0], values, strict=True)) for values in lines[1:]]
+    if "in cis" in expected:
+        # both rows show the joint change, which the summary counts once
+        assert [(r["pos"], r["alt"], r["hgvsc"], r["hgvsp_short"]) for r in rows] == [
+            (str(C35), "A", "c.34_35delinsTT", "p.G12F"),
+            (str(C34), "A", "c.34_35delinsTT", "p.G12F")]
+        assert (fields["n_resistance"], fields["resistance_alterations"]) == ("1", "KRAS p.G12F")
+    else:
+        assert sorted(r["hgvsp_short"] for r in rows) == ["p.G12C", "p.G12V"]
+        assert fields["n_resistance"] == "2"

@@ -8,7 +8,10 @@ are on one DNA molecule (in cis). bcftools csq joins such records when the genot
 phased. egfr-annot says on each row which other change of the sample shares the codon and what
 the two make together; where the caller phased both (GT with ``|`` and PS, or Mutect2's PGT and
 PID: :attr:`Call.phase`) it says whether they are in cis or in trans, else the reads decide.
-The rows themselves stay as called (one row per record, as VEP writes them).
+Rows stay as called (one per record, as VEP writes them), except for two passing substitutions
+that are the only ones in their codon and that the caller phased in cis: then, as bcftools csq
+does, both rows carry the joint change (:attr:`SameCodonReport.joined`), which is matched
+against the catalogue and counted once.
 
 Synonymous changes count too (they give no row, but ``c.36T>G`` with ``c.34G>T`` makes p.G12W).
 """
@@ -16,7 +19,7 @@ Synonymous changes count too (they give no row, but ``c.36T>G`` with ``c.34G>T``
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -65,6 +68,7 @@ class SameCodonCalls:
         warning per pair for the summary."""
         notes: dict[RowKey, dict[RowKey, str]] = {}
         warnings: dict[str, dict[tuple[RowKey, RowKey], str]] = {}
+        joined: dict[RowKey, Joint] = {}
         for (sample, transcript, codon), items in self._by_codon.items():
             if len(items) < 2:
                 continue
@@ -74,25 +78,53 @@ class SameCodonCalls:
                         first.end < second.allele.pos or second.end < first.allele.pos
                     ):
                         continue  # the same bases: other ALTs of one site, not two changes
-                    combined = _combined(first, second, annotator)
+                    both = _combined(first, second, annotator)
+                    combined = both if isinstance(both, str) else both[1]
                     phase = _phase(first.call, second.call)
+                    pair = (row_key(first.call, transcript), row_key(second.call, transcript))
+                    if (not isinstance(both, str) and phase is not None and phase[0] == "in cis"
+                            and _joinable(items, codon)):
+                        for this, other in ((first, second), (second, first)):
+                            joined[row_key(this.call, transcript)] = Joint(
+                                both[0], both[1], _joined_note(this, other, phase[1]))
+                        warnings.setdefault(sample, {}).setdefault(
+                            pair, _warning(codon, first, second, combined, phase)
+                            + f"; reported as one alteration, {_change(both[1])}")
+                        continue
                     for this, other in ((first, second), (second, first)):
                         key = row_key(this.call, transcript)
                         notes.setdefault(key, {})[row_key(other.call, transcript)] = _note(
                             other, combined, phase)
-                    pair = (row_key(first.call, transcript), row_key(second.call, transcript))
                     warnings.setdefault(sample, {}).setdefault(
                         pair, _warning(codon, first, second, combined, phase))
         return SameCodonReport(
             {key: tuple(by_other.values()) for key, by_other in notes.items()},
             {sample: tuple(by_pair.values()) for sample, by_pair in warnings.items()},
+            joined,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Joint:
+    """The change two records phased in cis make together, for each of their rows."""
+
+    allele: Allele  # normalised, spanning both
+    consequence: Consequence
+    note: str  # which record it was joined with, and what this record alone reads
 
 
 @dataclass(frozen=True, slots=True)
 class SameCodonReport:
     row_notes: Mapping[RowKey, tuple[str, ...]]
     sample_notes: Mapping[str, tuple[str, ...]]  # per sample, one per pair, for the summary
+    # rows whose record the caller phased in cis with the other substitution of its codon
+    joined: Mapping[RowKey, Joint] = field(default_factory=dict)
+
+    def joint(self, finding: Finding) -> Joint | None:
+        """The joint change ``finding``'s row carries instead of its record's own, if any."""
+        if finding.call is None or finding.consequence is None:
+            return None
+        return self.joined.get(row_key(finding.call, finding.consequence.transcript))
 
     def noted(self, finding: Finding) -> Finding:
         """``finding`` with the notes of the other substitutions of its codon (if any)."""
@@ -103,9 +135,9 @@ class SameCodonReport:
 
 
 def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
-              annotator: Annotator) -> Consequence | str:
-    """The consequence on the same transcript of both substitutions on one molecule, or why
-    it is not computed here."""
+              annotator: Annotator) -> tuple[Allele, Consequence] | str:
+    """The allele and the consequence on the same transcript of both substitutions on one
+    molecule, or why they are not computed here."""
     if not first.consequence.exon or first.consequence.exon != second.consequence.exon:
         # (an allele spanning the intron would read as a splice change, not as the codon's)
         return "the codon is split by an intron: their joint change is not computed here"
@@ -122,12 +154,21 @@ def _combined(first: _CodingSubstitution, second: _CodingSubstitution,
             return unknown
         bases[offset:offset + len(part.allele.alt)] = part.allele.alt
     try:
-        consequences = annotator.annotate_vcf(chrom, start, reference, "".join(bases))
+        allele = annotator.normalise(chrom, start, reference, "".join(bases))
+        consequences = annotator.annotate(allele)
     except ValueError:
         return unknown
     transcript = first.consequence.transcript
     found = next((c for c in consequences if c.transcript == transcript), None)
-    return found if found is not None else unknown
+    return (allele, found) if found is not None else unknown
+
+
+def _joinable(items: list[_CodingSubstitution], codon: int) -> bool:
+    """Join only the plain case: the codon's only two substitutions, each within the codon,
+    both passing the caller's filters (a filtered partner may not be real)."""
+    return len(items) == 2 and all(
+        item.consequence.protein_start == item.consequence.protein_end == codon
+        and item.call.filter in ("PASS", ".") for item in items)
 
 
 def _phase(first: Call, second: Call) -> tuple[str, str] | None:
@@ -159,6 +200,14 @@ def _note(other: _CodingSubstitution, combined: Consequence | str,
                 f"(in cis, {phase_set}): {together}")
     return (f"{same} in this sample, on the other DNA molecule as phased by the caller "
             f"(in trans, {phase_set}): each change stands as called")
+
+
+def _joined_note(this: _CodingSubstitution, other: _CodingSubstitution, phase_set: str) -> str:
+    vaf = f", VAF {other.call.vaf:.3g}" if other.call.vaf is not None else ""
+    return (f"joined with {_change(other.consequence)} at {other.call.chrom}:{other.call.pos}"
+            f"{vaf}: the caller phased the two on one DNA molecule (in cis, {phase_set}), so "
+            f"this row shows their joint change, as bcftools csq does; this record alone reads "
+            f"{_change(this.consequence)}")
 
 
 def _warning(codon: int, first: _CodingSubstitution, second: _CodingSubstitution,
