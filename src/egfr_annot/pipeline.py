@@ -40,8 +40,10 @@ from egfr_annot.verdict import (
     TumourEvidenceThresholds,
     consequence_label,
     decide_status,
+    distinct_uncertain,
     estimate_tumour_fraction,
     excluded_evidence,
+    finding_label,
 )
 
 if TYPE_CHECKING:
@@ -383,8 +385,10 @@ def annotate_input(
         at_other_build_exons: list[Call] = []
         ref_confirmed = 0
         same_codon = SameCodonCalls()
-        # per sample: catalogued resistance alterations hidden by the caller's FILTER
+        # per sample: catalogued resistance alterations hidden by the caller's FILTER, and by
+        # the VAF / ALT-read thresholds
         filtered_alterations: dict[str, list[tuple[str, str]]] = {}
+        below_threshold_alterations: dict[str, list[tuple[str, str]]] = {}
 
         if source.read_by_child:
             # What the results below need, imported while the child's first blocks are on
@@ -452,6 +456,7 @@ def annotate_input(
                     matcher,
                     skipped,
                     filtered_alterations.setdefault(call.sample, []),
+                    below_threshold_alterations.setdefault(call.sample, []),
                 )
             )
 
@@ -505,6 +510,9 @@ def annotate_input(
     for sample, filtered in filtered_alterations.items():
         if filtered:
             sample_notes.setdefault(sample, []).append(_filtered_note(filtered))
+    for sample, below in below_threshold_alterations.items():
+        if below:
+            sample_notes.setdefault(sample, []).append(_below_threshold_note(below, options))
     for sample, findings in per_sample.items():
         per_sample[sample], duplicate_notes = note_duplicate_records(findings)
         sample_notes.setdefault(sample, []).extend(duplicate_notes)
@@ -549,6 +557,7 @@ def annotate_input(
                 provenance,
                 sample_notes.get(sample, ()),
                 [name for name, _detail in filtered_alterations.get(sample, ())],
+                [name for name, _detail in below_threshold_alterations.get(sample, ())],
             )
         )
     return results
@@ -705,9 +714,11 @@ def _call_findings(
     matcher: Matcher,
     skipped: Counter[str],
     filtered_alterations: list[tuple[str, str]],
+    below_threshold_alterations: list[tuple[str, str]],
 ) -> list[Finding]:
     """The rows one call gives (one per transcript it changes), counting what it does not;
-    a catalogued alteration the caller's FILTER hides is added to ``filtered_alterations``."""
+    a catalogued alteration the caller's FILTER hides is added to ``filtered_alterations``,
+    one the VAF / ALT-read thresholds hide to ``below_threshold_alterations``."""
     passes_filter = call.filter in ("PASS", ".")
     passes_thresholds = options.passes_thresholds(call)
     if not consequences:
@@ -748,6 +759,11 @@ def _call_findings(
             continue
         if not passes_thresholds:
             skipped["below_vaf_or_alt_read_threshold"] += 1
+            if cons.ref_matches:
+                matches = matcher.match_variant(cons, allele)
+                if matches and matches[0].resistance in ("yes", "uncertain"):
+                    below_threshold_alterations.append(
+                        _below_threshold_alteration(call, cons, matches[0].resistance))
             continue
         matches = matcher.match_variant(cons, allele) if cons.ref_matches else ()
         notes: list[str] = []
@@ -810,6 +826,26 @@ def _filtered_alteration(call: Call, cons: Consequence, resistance: str) -> tupl
     name = consequence_label(cons)
     vaf = f", VAF {100 * call.vaf:.3g}%" if call.vaf is not None else ""
     return name, f"{name} (FILTER {call.filter}{vaf}; resistance: {resistance})"
+
+
+def _below_threshold_alteration(call: Call, cons: Consequence, resistance: str
+                                ) -> tuple[str, str]:
+    """(name, name with the call's VAF, ALT reads and the catalogue's resistance)."""
+    name = consequence_label(cons)
+    values = [f"VAF {100 * call.vaf:.3g}%" if call.vaf is not None else "VAF unknown"]
+    if call.alt_reads is not None:
+        values.append(f"{call.alt_reads} ALT reads")
+    return name, f"{name} ({', '.join(values)}; resistance: {resistance})"
+
+
+def _below_threshold_note(below: Sequence[tuple[str, str]], options: RunOptions) -> str:
+    """One line naming the catalogued resistance alterations below the thresholds."""
+    listed = "; ".join(detail for _name, detail in below[:FILTERED_LISTED])
+    left = len(below) - FILTERED_LISTED
+    more = f"; and {left} more" if left > 0 else ""
+    return (f"below the VAF / ALT-read thresholds (--min-vaf {options.min_vaf:g}, "
+            f"--min-alt-reads {options.min_alt_reads}), not counted for the status: "
+            f"{listed}{more}")
 
 
 def _filtered_note(filtered: Sequence[tuple[str, str]]) -> str:
@@ -911,10 +947,12 @@ def _sample_result(
     provenance: Provenance,
     sample_notes: Sequence[str] = (),
     filtered_resistance: Sequence[str] = (),
+    below_threshold_resistance: Sequence[str] = (),
 ) -> SampleResult:
     """``sample_notes``: what the summary's warnings say of this sample only;
-    ``filtered_resistance``: catalogued resistance alterations the caller's FILTER hid (named
-    in the status reason when nothing else is detected)."""
+    ``filtered_resistance`` / ``below_threshold_resistance``: catalogued resistance
+    alterations the caller's FILTER / the VAF and ALT-read thresholds hid (named in the status
+    reason when nothing else is detected)."""
     evidence = list(evidence)
     tumour_fraction, evidence_call = estimate_tumour_fraction(
         evidence,
@@ -958,9 +996,19 @@ def _sample_result(
             else ()
         ),
     )
-    if filtered_resistance and status != "resistance_detected":
-        names = ", ".join(dict.fromkeys(filtered_resistance))
-        reason += f"; filtered out by the caller, not counted: {names} (see warnings)"
+    if status != "resistance_detected":
+        uncertain = [finding_label(f) for f in distinct_uncertain(sample_findings)]
+        if uncertain:
+            reason += ("; of uncertain resistance significance (weaker or conflicting "
+                       f"evidence; not counted for the status, see the rows): "
+                       f"{', '.join(uncertain)}")
+        if filtered_resistance:
+            names = ", ".join(dict.fromkeys(filtered_resistance))
+            reason += f"; filtered out by the caller, not counted: {names} (see warnings)"
+        if below_threshold_resistance:
+            names = ", ".join(dict.fromkeys(below_threshold_resistance))
+            reason += (f"; below the VAF / ALT-read thresholds, not counted: {names} "
+                       "(see warnings)")
     ras_low = [
         f
         for f in sample_findings
@@ -1063,7 +1111,7 @@ def _sample_level_finding(sample: str, build: Build, match: RuleMatch) -> Findin
 def _rechallenge_block(
     status: str, findings: Sequence[Finding], matcher: Matcher
 ) -> tuple[tuple[str, str], ...]:
-    from egfr_annot.verdict import distinct_resistance, finding_label
+    from egfr_annot.verdict import distinct_resistance
 
     evidence = matcher.rechallenge_evidence()
     if status == "resistance_detected":
@@ -1073,6 +1121,18 @@ def _rechallenge_block(
             ("evidence", evidence.text),
         )
     if status == "not_detected":
+        uncertain = [finding_label(f) for f in distinct_uncertain(findings)]
+        if uncertain:
+            # an alteration that may drive resistance: the no-driver evidence may not apply
+            names = ", ".join(uncertain)
+            return (
+                ("summary", f"no established resistance alteration detected, but {names} is of "
+                 "uncertain resistance significance: weigh it before relying on this evidence: "
+                 + evidence.summary),
+                ("evidence", evidence.text),
+                ("no_driver_strategies", "not attached: an alteration of uncertain resistance "
+                 f"significance is present ({names})"),
+            )
         strategies = "; ".join(s.label for s in matcher.no_driver_strategies())
         return (
             ("summary", "no resistance alteration detected: " + evidence.summary),

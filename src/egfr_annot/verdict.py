@@ -204,10 +204,20 @@ def distinct_resistance(findings: Iterable[Finding]) -> list[Finding]:
     """The passing findings that make a sample resistant, each alteration once: one variant
     in two records (two callers' files merged, or one indel spelled two ways) is one
     alteration, however many rows show it."""
+    return _distinct(findings, "yes")
+
+
+def distinct_uncertain(findings: Iterable[Finding]) -> list[Finding]:
+    """The passing findings whose resistance the knowledge base calls uncertain (weaker or
+    conflicting evidence), each alteration once: not counted for the status, but named."""
+    return _distinct(findings, "uncertain")
+
+
+def _distinct(findings: Iterable[Finding], resistance: str) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for finding in findings:
-        if not finding.passed or finding.resistance != "yes":
+        if not finding.passed or finding.resistance != resistance:
             continue
         key = finding.variant_key
         if key is not None:

@@ -38,8 +38,10 @@ STATUS_EXPLANATIONS: dict[str, str] = {
         "and passed the caller's filters. Evidence and strategies to overcome it are listed below."
     ),
     "not_detected": (
-        "The sample shows tumour DNA, and none of the resistance alterations covered by the "
-        "knowledge base was found. This is not proof that resistance is absent (see limitations)."
+        "The sample shows tumour DNA, and no alteration that the knowledge base classes as "
+        "causing resistance passed the filters; alterations of uncertain resistance "
+        "significance, if any, are named in the status below. This is not proof that "
+        "resistance is absent (see limitations)."
     ),
     "non_informative": (
         "The sample shows no evidence of tumour DNA, so the absence of resistance alterations "
