@@ -382,6 +382,7 @@ def annotate_input(
         evidence: dict[str, list[EvidenceCall]] = {s: [] for s in header.tumour_samples}
         skipped: Counter[str] = Counter()
         ref_mismatches: list[Call] = []
+        no_change: list[Call] = []
         at_other_build_exons: list[Call] = []
         ref_confirmed = 0
         same_codon = SameCodonCalls()
@@ -409,7 +410,15 @@ def annotate_input(
             consequences: tuple[Consequence, ...] = ()
             if evidence_only.near(call.chrom, call.pos, len(call.ref)):
                 # The annotator caches both steps: a record shared by several samples costs once.
-                allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
+                try:
+                    allele = annotator.normalise(call.chrom, call.pos, call.ref, call.alt)
+                except ValueError:
+                    # an IUPAC REF that stands for the ALT's own base (M>A where the genome
+                    # has A): no change from the reference; counted and named, not annotated
+                    # (any other REF the parser passes is annotated)
+                    skipped["no_change_from_reference"] += 1
+                    no_change.append(call)
+                    continue
                 consequences = annotator.annotate(allele)
             if consequences:
                 input_ref_ok = annotator.ref_matches(call.chrom, call.pos, call.ref)
@@ -419,7 +428,7 @@ def annotate_input(
                     consequences = tuple(_ref_mismatch(c, call, build) for c in consequences)
                 if all(c.ref_matches for c in consequences):
                     ref_confirmed += input_ref_ok is True
-                elif not ref_mismatches:
+                else:
                     ref_mismatches.append(call)
                 gene = consequences[0].gene
             else:
@@ -465,7 +474,11 @@ def annotate_input(
         streamed_sha256 = source.input_sha256
     skipped.update(dict(counts.skipped))
 
-    if ref_mismatches and not decision.forced:
+    # Most REFs wrong: the wrong build (about three in four SNVs of another build mismatch).
+    # A few among many that match: odd records (a liftover artefact), not a reason to lose the
+    # sample; their rows carry the mismatch note and no protein change, and the summary warns.
+    wrong_build = 2 * len(ref_mismatches) >= len(ref_mismatches) + ref_confirmed
+    if ref_mismatches and not decision.forced and wrong_build:
         first = ref_mismatches[0]
         other = _other(build)
         hint = ""
@@ -480,6 +493,23 @@ def annotate_input(
         )
 
     build_notes: list[str] = []
+    if ref_mismatches and not decision.forced:
+        first = ref_mismatches[0]
+        where = f" (line {first.line})" if first.line else ""
+        build_notes.append(
+            f"REF does not match the {build} reference at {len(ref_mismatches)} of "
+            f"{len(ref_mismatches) + ref_confirmed} checked panel calls (first: REF {first.ref} at "
+            f"{first.chrom}:{first.pos}{where}): their rows show no protein change; the others "
+            "match, so the build stands"
+        )
+    if no_change:
+        first = no_change[0]
+        more = f" (and {len(no_change) - 1} more)" if len(no_change) > 1 else ""
+        build_notes.append(
+            f"REF {first.ref} > ALT {first.alt} at {first.chrom}:{first.pos}"
+            f"{f' (line {first.line})' if first.line else ''}{more}: the REF's ambiguity code "
+            f"stands for the {build} base, which is the ALT: no change, not annotated"
+        )
     other_build_hits = _other_build_panel_variants(
         at_other_build_exons, build, resources, only_a_majority=ref_confirmed > 0
     )

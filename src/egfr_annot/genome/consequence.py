@@ -117,6 +117,10 @@ from egfr_annot.spans import merge_spans
 _EMPTY = ("", "-")
 _CACHE_LIMIT = 100_000  # alleles per cache before it is emptied
 _BASES = re.compile(r"[ACGTN]*")
+# IUPAC ambiguity codes a REF may carry (U: RNA's T) and the bases each allows
+_IUPAC = {"R": "AG", "Y": "CT", "K": "GT", "M": "AC", "S": "CG", "W": "AT", "B": "CGT",
+          "D": "AGT", "H": "ACT", "V": "ACG", "U": "T"}
+_AMBIGUOUS = re.compile(r"[ACGTNRYKMSWBDHVU]+")
 _PLAIN_BASE = frozenset("ACGTacgt")
 
 
@@ -237,7 +241,13 @@ class Annotator:
         known = self.reference.fetch(chrom, pos, pos + len(ref) - 1)
         if known is None:
             return None
-        return known == ref
+        if known == ref:
+            return True
+        # N and the IUPAC codes match the bases they allow (M: A or C); the b37 FASTA itself
+        # has a few, and VEP reads no REF base
+        return _AMBIGUOUS.fullmatch(ref) is not None and all(
+            written == base or base in _IUPAC.get(written, "ACGT" if written == "N" else "")
+            for written, base in zip(ref, known, strict=True))
 
     def normalise(self, chrom: str, pos: int, ref: str, alt: str) -> Allele:
         """Canonical, trimmed, left-aligned VCF-style allele.
@@ -323,6 +333,10 @@ class Annotator:
         chrom = canonical_contig(chrom)
         ref = "" if ref in _EMPTY else ref.upper()
         alt = "" if alt in _EMPTY else alt.upper()
+        if not _BASES.fullmatch(ref) and _AMBIGUOUS.fullmatch(ref):
+            ref = self._resolve_ambiguous_ref(chrom, pos, ref)
+            if ref != alt:  # (codes the reference base does not fit: read as N, see below)
+                ref = re.sub(r"[^ACGTN]", "N", ref)
         if not _BASES.fullmatch(ref) or not _BASES.fullmatch(alt) or ref == alt:
             raise ValueError(f"{chrom}:{pos}:{ref or '-'}>{alt or '-'} is not a sequence change")
         if "N" in ref:
@@ -337,6 +351,19 @@ class Annotator:
             ref, alt = ref[1:], alt[1:]
             start += 1
         return MinimalAllele(chrom, start, start + len(ref) - 1, ref, alt)
+
+    def _resolve_ambiguous_ref(self, chrom: str, pos: int, ref: str) -> str:
+        """IUPAC ambiguity codes in REF (the b37 FASTA has a few, e.g. M, R): each stands for
+        the reference base there when that base is one it allows (M = A or C), as N does (see
+        :meth:`_resolve_ref_n`). Left as written otherwise."""
+        known = self.reference.fetch(chrom, pos, pos + len(ref) - 1)
+        if known is None:
+            return ref
+        resolved = []
+        for written, base in zip(ref, known, strict=True):
+            allowed = _IUPAC.get(written)
+            resolved.append(base if allowed is not None and base in allowed else written)
+        return "".join(resolved)
 
     def _resolve_ref_n(self, chrom: str, pos: int, ref: str, alt: str) -> str:
         """An N in REF stands for the reference base there: VEP never reads REF bases (codons

@@ -1,0 +1,84 @@
+"""The input's REF against the reference (issue #3): N and IUPAC codes stand for the bases they
+allow, as in VEP (which reads no REF base); one odd REF among many that match is noted on its row
+and in the summary instead of failing the whole sample; most REFs wrong is the wrong build (exit
+2). Before, any mismatching REF (N included) stopped the run, and an IUPAC REF crashed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_helpers import example_header, output_table
+from click.testing import CliRunner, Result
+
+from egfr_annot.cli import cli, main
+
+FMT = "GT:AD:AF:DP\t0/1:2800,200:0.0667:3000\t0/0:1600,0:0:1600"
+G12D = 25245350  # GRCh38 KRAS c.35G>A: chr12:25245350 C>T
+
+
+def _record(chrom: str, pos: int, ref: str, alt: str) -> str:
+    return f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tDP=3000\t{FMT}"
+
+
+def _run(tmp_path: Path, records: list[str]) -> tuple[Result, Path]:
+    vcf = tmp_path / "records.vcf"
+    vcf.write_text("\n".join([*example_header(), *records]) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
+    return result, out
+
+
+def _rows_and_summary(tmp_path: Path, records: list[str]
+                      ) -> tuple[list[dict[str, str]], dict[str, str]]:
+    result, out = _run(tmp_path, records)
+    assert result.exit_code == 0, result.output
+    (summary,) = output_table(Path(f"{out}.summary.tsv"))
+    return output_table(Path(f"{out}.alterations.tsv")), summary
+
+
+def test_n_and_iupac_refs_stand_for_the_reference_base(tmp_path: Path) -> None:
+    for ref in ("N", "Y", "c"):  # Y: C or T; the genome has C
+        rows, summary = _rows_and_summary(tmp_path, [_record("chr12", G12D, ref, "T")])
+        assert [(r["hgvsc"], r["hgvsp_short"]) for r in rows] == [("c.35G>A", "p.G12D")], ref
+        assert summary["status"] == "resistance_detected"
+        assert "does not match" not in summary["warnings"]
+
+
+def test_an_iupac_ref_that_stands_for_the_alt_is_no_change(tmp_path: Path) -> None:
+    # Y (C or T) > C where the genome has C: no change from the reference; named, not annotated
+    rows, summary = _rows_and_summary(tmp_path, [_record("chr12", G12D, "Y", "C"),
+                                                 _record("chr12", G12D + 1, "C", "A")])
+    assert [r["hgvsp_short"] for r in rows] == ["p.G12C"]
+    assert summary["skipped"] == "no_change_from_reference=1"
+    assert (f"REF Y > ALT C at chr12:{G12D} (line {len(example_header()) + 1}): the REF's "
+            "ambiguity code stands for the GRCh38 base, which is the ALT: no change, not "
+            "annotated") in summary["warnings"]
+
+
+def test_one_odd_ref_among_many_is_noted_not_fatal(tmp_path: Path) -> None:
+    records = [_record("chr12", G12D, "C", "T"), _record("chr12", G12D + 1, "C", "A"),
+               _record("chr7", 140753336, "A", "T"),  # BRAF V600E
+               _record("chr3", 179218303, "G", "A"),  # PIK3CA E545K
+               _record("chr12", 25245347, "A", "T")]  # KRAS c.38: the genome has C
+    rows, summary = _rows_and_summary(tmp_path, records)
+    odd = next(r for r in rows if r["pos"] == "25245347")
+    assert odd["hgvsp_short"] == "" and "REF A does not match the GRCh38 reference C at " \
+        "12:25245347; wrong genome build? No protein change reported" in odd["notes"]
+    assert summary["status"] == "resistance_detected"  # (G12D, G12C, V600E still reported)
+    assert ("REF does not match the GRCh38 reference at 1 of 5 checked panel calls (first: REF A "
+            f"at chr12:25245347 (line {len(example_header()) + 5})): their rows show no protein "
+            "change; the others match, so the build stands") in summary["warnings"]
+
+
+def test_most_refs_wrong_is_the_wrong_build(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    records = [_record("chr12", G12D, "G", "T"), _record("chr12", G12D + 1, "A", "C"),
+               _record("chr7", 140753336, "A", "T")]
+    vcf = tmp_path / "records.vcf"
+    vcf.write_text("\n".join([*example_header(), *records]) + "\n")
+    with pytest.raises(SystemExit) as stop:
+        main(["run", str(vcf), "-o", str(tmp_path / "out"), "-q", "--no-checksum"])
+    assert stop.value.code == 2
+    assert f"REF G at chr12:{G12D} does not match the GRCh38 reference" in capsys.readouterr().err
+    assert not list(tmp_path.glob("out.*"))
