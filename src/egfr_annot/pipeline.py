@@ -390,6 +390,8 @@ def annotate_input(
         # the VAF / ALT-read thresholds
         filtered_alterations: dict[str, list[tuple[str, str]]] = {}
         below_threshold_alterations: dict[str, list[tuple[str, str]]] = {}
+        # per sample: the input's own annotations that disagree with ours on calls given no row
+        unshown_disagreements: dict[str, list[str]] = {}
 
         if source.read_by_child:
             # What the results below need, imported while the child's first blocks are on
@@ -466,6 +468,7 @@ def annotate_input(
                     skipped,
                     filtered_alterations.setdefault(call.sample, []),
                     below_threshold_alterations.setdefault(call.sample, []),
+                    unshown_disagreements.setdefault(call.sample, []),
                 )
             )
 
@@ -543,6 +546,8 @@ def annotate_input(
     for sample, below in below_threshold_alterations.items():
         if below:
             sample_notes.setdefault(sample, []).append(_below_threshold_note(below, options))
+    for sample, disagreements in unshown_disagreements.items():
+        sample_notes.setdefault(sample, []).extend(dict.fromkeys(disagreements))
     for sample, findings in per_sample.items():
         per_sample[sample], duplicate_notes = note_duplicate_records(findings)
         sample_notes.setdefault(sample, []).extend(duplicate_notes)
@@ -745,10 +750,13 @@ def _call_findings(
     skipped: Counter[str],
     filtered_alterations: list[tuple[str, str]],
     below_threshold_alterations: list[tuple[str, str]],
+    unshown_disagreements: list[str],
 ) -> list[Finding]:
     """The rows one call gives (one per transcript it changes), counting what it does not;
     a catalogued alteration the caller's FILTER hides is added to ``filtered_alterations``,
-    one the VAF / ALT-read thresholds hide to ``below_threshold_alterations``."""
+    one the VAF / ALT-read thresholds hide to ``below_threshold_alterations``; where the input's
+    own annotation of a call given no row disagrees with ours, ``unshown_disagreements`` says so
+    (VEP calling missense what we call synonymous must not pass unseen)."""
     passes_filter = call.filter in ("PASS", ".")
     passes_thresholds = options.passes_thresholds(call)
     if not consequences:
@@ -778,6 +786,11 @@ def _call_findings(
         reportable = not REPORTABLE_TERMS.isdisjoint(cons.so_terms) or unannotatable
         if not options.all_variants and not reportable:
             skipped["not_protein_changing"] += 1
+            if call.external_annotations:
+                unshown_disagreements.extend(
+                    f"{consequence_label(cons)} at {call.chrom}:{call.pos} (no row: "
+                    f"{'&'.join(cons.so_terms)} by egfr-annot): {note}"
+                    for note in _external_disagreements(call, cons))
             continue
         if not passes_filter and not options.include_filtered:
             skipped["filtered"] += 1

@@ -65,3 +65,23 @@ def test_the_annotated_fixture(tmp_path: Path) -> None:
     assert "BCSQ" not in rows["p.E746_A750del"]
     # the KRAS and BRAF annotations are on other transcripts (KRAS4A, the old BRAF model)
     assert all("disagrees" not in rows[k] for k in ("p.G12D", "p.G12V", "p.V600E"))
+
+
+def test_a_disagreement_on_a_call_given_no_row_is_in_the_warnings(tmp_path: Path) -> None:
+    # KRAS c.36T>C is synonymous (no row); an input whose VEP CSQ calls it missense p.G12D on the
+    # MANE transcript must not pass unseen
+    header = example_header()
+    csq = ("CSQ=G|missense_variant|MODERATE|KRAS|ENSG00000133703|Transcript|ENST00000311936.8|"
+           "protein_coding|2/6||ENST00000311936.8:c.35G>A|ENSP00000308495.3:p.Gly12Asp")
+    vcf = tmp_path / "annotated.vcf"
+    vcf.write_text("\n".join([*header[:-1], CSQ_HEADER, header[-1],
+                              f"chr12\t25245349\t.\tA\tG\t.\tPASS\t{csq}\t{FORMAT}"]) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
+    assert result.exit_code == 0, result.output
+    assert output_table(Path(f"{out}.alterations.tsv")) == []
+    (summary,) = output_table(Path(f"{out}.summary.tsv"))
+    assert summary["warnings"] == (
+        "KRAS p.G12= at chr12:25245349 (no row: synonymous_variant by egfr-annot): VEP annotation "
+        "on ENST00000311936.8 disagrees: c.35G>A vs ours c.36T>C; p.G12D vs ours p.G12=; "
+        "missense_variant vs ours synonymous_variant")

@@ -298,3 +298,17 @@ def test_hgvsp_short_splice_rule() -> None:
 def test_benchmark_runs() -> None:
     result = run_benchmark("GRCh38", rounds=2)
     assert result["uncached_us"] > 0 and result["cached_us"] > 0
+
+
+def test_crosscheck_compares_consequence_terms(a37: Annotator) -> None:
+    # a term-only annotation (no HGVS) that says missense where ours is synonymous is flagged;
+    # the same class in other words (splice_region + synonymous, either order) is not
+    (syn,) = a37.annotate_vcf("12", 25398280, "G", "A")  # KRAS c.39C>T p.G13=
+    tx = syn.transcript
+    assert compare(ExternalAnnotation("SnpEff", "KRAS", tx, None, None, "missense_variant"),
+                   syn) == (f"SnpEff annotation on {tx} disagrees: missense_variant vs ours "
+                            "synonymous_variant")
+    assert compare(ExternalAnnotation("VEP", "KRAS", tx, None, None,
+                                      "splice_region_variant&synonymous_variant"), syn) is None
+    assert compare(ExternalAnnotation("BCSQ", "KRAS", tx, None, None, "synonymous"), syn) is None
+

@@ -13,6 +13,7 @@ HGVS p. strings after conversion to the 1-letter form (so ``p.(Gly12Asp)``,
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from egfr_annot.genome.hgvs import ProteinChange, normalise_hgvsp
 from egfr_annot.records import Consequence, ExternalAnnotation
@@ -67,10 +68,11 @@ def same_transcript(external: ExternalAnnotation, ours: Consequence) -> bool:
 
 
 def compare(external: ExternalAnnotation, ours: Consequence) -> str | None:
-    """A short note when ``external`` (same transcript) disagrees with ``ours`` on HGVS c./p.
+    """A short note when ``external`` (same transcript) disagrees with ``ours`` on HGVS c./p.,
+    or on whether the change alters the protein or a splice site (its consequence terms).
 
     Returns None when they agree, or when the external annotation is for another transcript or
-    carries neither an HGVS c. nor an HGVS p.
+    carries none of these.
     """
     if not same_transcript(external, ours):
         return None
@@ -87,8 +89,30 @@ def compare(external: ExternalAnnotation, ours: Consequence) -> str | None:
         # (BCSQ writes only substitutions in a form read here: 746ELREA>746 is not compared)
         if theirs.startswith("p.") and theirs != mine and not _same_frameshift(theirs, mine):
             problems.append(f"{theirs} vs ours {mine or '-'}")
+    if external.consequence and (
+            _changes_protein(external.consequence) != _changes_protein("&".join(ours.so_terms))):
+        # (no HGVS p. given, or a term-only annotation: whether the protein or a splice site
+        # changes is what decides whether a row is shown at all)
+        problems.append(f"{external.consequence} vs ours {'&'.join(ours.so_terms) or '-'}")
     if not problems:
         return None
     return f"{external.source} annotation on {external.transcript} disagrees: " + "; ".join(
         problems
     )
+
+
+# Terms (SO, as VEP and SnpEff write them, and bcftools csq's own) that change the protein or a
+# splice site. SnpEff's (conservative|disruptive)_inframe_* and BCSQ's short names included.
+_CHANGING: Final = frozenset({
+    "missense_variant", "stop_gained", "stop_lost", "start_lost", "frameshift_variant",
+    "inframe_insertion", "inframe_deletion", "protein_altering_variant",
+    "splice_donor_variant", "splice_acceptor_variant", "conservative_inframe_insertion",
+    "conservative_inframe_deletion", "disruptive_inframe_insertion",
+    "disruptive_inframe_deletion", "exon_loss_variant", "initiator_codon_variant",
+    "missense", "frameshift", "splice_donor", "splice_acceptor", "inframe_altering",
+})
+
+
+def _changes_protein(terms: str) -> bool:
+    """Does an '&'-joined list of consequence terms change the protein or a splice site?"""
+    return any(term.lstrip("*@") in _CHANGING for term in re.split(r"[&,]", terms))
