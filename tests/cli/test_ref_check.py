@@ -82,3 +82,13 @@ def test_most_refs_wrong_is_the_wrong_build(tmp_path: Path,
     assert stop.value.code == 2
     assert f"REF G at chr12:{G12D} does not match the GRCh38 reference" in capsys.readouterr().err
     assert not list(tmp_path.glob("out.*"))
+
+
+def test_a_vaf_not_written_by_the_caller_says_where_it_came_from(tmp_path: Path) -> None:
+    # README: notes carry the VAF source; FORMAT/AF (the caller's own) goes unsaid
+    ad_only = f"chr12\t{G12D}\t.\tC\tT\t.\tPASS\tDP=3000\tGT:AD:DP\t0/1:2800,200:3000\t" \
+              "0/0:1600,0:1600"
+    rows, _summary = _rows_and_summary(tmp_path, [ad_only])
+    assert rows[0]["vaf"] == "0.066667" and rows[0]["notes"].startswith("VAF from FORMAT/AD")
+    rows, _summary = _rows_and_summary(tmp_path, [_record("chr12", G12D, "C", "T")])
+    assert "VAF from" not in rows[0]["notes"]

@@ -84,8 +84,13 @@ def alteration_row(finding: Finding) -> dict[str, str]:
             review_refs=fmt_refs(match.review_refs),
             match_level=match.match_level,
         )
+    # where the VAF came from, when it is not the caller's own FORMAT/AF (Strelka tier-1
+    # counts, VarScan FREQ, DP4, AD, ...): a VAF computed by us reads differently
+    vaf_from = (f"VAF from {call.vaf_source}",) if call is not None and call.vaf_source not in (
+        None, "FORMAT/AF") else ()
     row["notes"] = join_notes(
         finding.notes,
+        vaf_from,
         call.notes if call is not None else (),
         cons.notes if cons is not None else (),
         cn.notes if cn is not None else (),
