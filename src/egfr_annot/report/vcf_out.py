@@ -17,11 +17,15 @@ Contract (pipelines snapshot variant MD5s, nf-core ``variantsMD5``):
   Values are percent-encoded as VCF 4.3 specifies (``%3B`` for ``;``, ``%20`` for a space, ...;
   also ``&``, ``|`` and non-ASCII), so no value contains a space, ``;``, ``,`` or ``=``.
 * Findings are matched to records by the input's own ``(CHROM, POS, REF, ALT)`` of
-  ``finding.call``; a call finding that matches no record is an internal error (never a silently
-  missing annotation). Copy-number findings from symbolic records of this VCF are matched by
-  their line number (and CHROM) and annotate the symbolic ALT(s); copy-number findings from
-  ``--cnv`` files and sample-level findings (MSI) have no record: the ``##egfr_annot_status``
-  header line names those that decide the status (all are in the TSV and JSON).
+  ``finding.call``. Copy-number findings from symbolic records of this VCF are matched by
+  coordinates, never by line number (an indexed read gives them none): the first copy-number
+  record (``<DUP>``, ``<DEL>``, ``<CNV>``, ... or ``.`` with END) on the same chromosome (``chr``
+  or not) whose POS is the call's start and whose END (INFO/END, else POS + |SVLEN|) is not past
+  the call's end; they annotate its symbolic ALT(s). A call spanning several segments annotates
+  the first. Any finding, call or copy number, that matches no record is an internal error
+  (never a silently missing annotation). Copy-number findings from ``--cnv`` files and
+  sample-level findings (MSI) have no record: the ``##egfr_annot_status`` header line names
+  those that decide the status (all are in the TSV and JSON).
 * Output is BGZF-compressed and tabix-indexed. Tabix needs records grouped by contig and sorted
   by position. The input is streamed and checked while it is written; if it turns out unsorted,
   it is read again and the records are sorted in memory (contig order of the ``##contig`` lines,
@@ -33,14 +37,17 @@ Contract (pipelines snapshot variant MD5s, nf-core ``variantsMD5``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final, Protocol
 
 from egfr_annot.errors import EgfrAnnotError, InputError, UsageError
+from egfr_annot.genome.contigs import canonical_contig
 from egfr_annot.io.atomic import OutputTransaction
+from egfr_annot.io.cnv_vcf import is_copy_number_alt
+from egfr_annot.io.vaf import to_count
 from egfr_annot.records import Finding, SampleResult
 from egfr_annot.report.rows import alteration_row, finding_sort_key, fmt_float
 from egfr_annot.report.writers import ReportContext, output_path
@@ -171,13 +178,33 @@ def allele_values(finding: Finding) -> tuple[str, ...]:
 # findings -> per-record annotations
 # ----------------------------------------------------------------------------------------------
 CallKey = tuple[str, int, str, str]
+# (canonical CHROM, POS) of the record a copy-number finding belongs to
+SiteKey = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _CopyNumberAnnotation:
+    """A copy-number finding from a symbolic record of this VCF, placed by coordinates: the
+    reader's line number is not one (0 when the input was read through its index)."""
+
+    site: SiteKey
+    end: int  # the call's end: its record's END, or the last END of the segments it spans
+    values: tuple[str, ...]
+    label: str
+
+    def fits(self, record_end: int) -> bool:
+        """A record at this site is the call's (first) segment when it ends within the call."""
+        return record_end <= self.end
+
+    def describe(self) -> str:
+        return f"{self.label} ({self.site[0]}:{self.site[1]}-{self.end} copy-number record)"
 
 
 @dataclass
 class _Annotations:
     by_call: dict[CallKey, list[tuple[str, ...]]] = field(default_factory=dict)
-    # copy-number findings from symbolic records of this VCF: line -> (CHROM, values)
-    by_line: dict[int, tuple[str, list[tuple[str, ...]]]] = field(default_factory=dict)
+    # copy-number findings from symbolic records of this VCF, in report order
+    copy_number: list[_CopyNumberAnnotation] = field(default_factory=list)
     labels: dict[CallKey, str] = field(default_factory=dict)
 
     def add_call(self, key: CallKey, values: tuple[str, ...], label: str) -> None:
@@ -186,10 +213,9 @@ class _Annotations:
             bucket.append(values)
         self.labels.setdefault(key, label)
 
-    def add_line(self, line: int, chrom: str, values: tuple[str, ...]) -> None:
-        _, bucket = self.by_line.setdefault(line, (chrom, []))
-        if values not in bucket:
-            bucket.append(values)
+    def copy_number_at(self, site: SiteKey) -> list[int]:
+        """Indices in ``copy_number`` of the findings whose record starts at ``site``."""
+        return [i for i, cn in enumerate(self.copy_number) if cn.site == site]
 
 
 def collect_annotations(results: Sequence[SampleResult], input_path: str) -> _Annotations:
@@ -202,8 +228,11 @@ def collect_annotations(results: Sequence[SampleResult], input_path: str) -> _An
         if call is not None:
             key = (call.chrom, call.pos, call.ref.upper(), call.alt.upper())
             annotations.add_call(key, allele_values(finding), finding_label(finding))
-        elif cn is not None and cn.line is not None and cn.input_path == input_path:
-            annotations.add_line(cn.line, cn.chrom, allele_values(finding))
+        elif cn is not None and cn.input_path == input_path:
+            site = (canonical_contig(cn.chrom), cn.start)
+            annotations.copy_number.append(
+                _CopyNumberAnnotation(site, cn.end, allele_values(finding), finding_label(finding))
+            )
         # else: sample-level (MSI) or from a --cnv file: named in the header status lines
     return annotations
 
@@ -285,6 +314,7 @@ class _Rewriter:
         self.annotations = annotations
         self.extra_header = [line.encode("utf-8") + b"\n" for line in extra_header]
         self.seen_calls: set[CallKey] = set()
+        self.placed_copy_number: set[int] = set()  # indices in annotations.copy_number
         self.contig_order: list[bytes] = []
 
     def header_and_records(self, lines: Iterable[bytes]) -> tuple[list[bytes], Iterator[_Record]]:
@@ -313,7 +343,8 @@ class _Rewriter:
         # Fast path: most records of a large VCF have no finding; they are only split far enough
         # to check the sort order, and written as they are.
         sites = {(chrom.encode("utf-8"), pos) for chrom, pos, _, _ in self.annotations.by_call}
-        cn_lines = self.annotations.by_line
+        # copy-number sites by POS only: the contig is compared as canonical, on the few hits
+        cn_positions = {cn.site[1] for cn in self.annotations.copy_number}
         own_tag = TAG_PREFIX.encode()
         for line in lines:
             line_no += 1
@@ -331,7 +362,7 @@ class _Rewriter:
             except ValueError:
                 problem = f"POS is not an integer: {head[1].decode('utf-8', 'replace')!r}"
                 raise InputError(self.path, line_no, problem) from None
-            if (head[0], pos) in sites or line_no in cn_lines or own_tag in line:
+            if (head[0], pos) in sites or pos in cn_positions or own_tag in line:
                 line = self._annotated_line(line, line_no)
             elif not line.endswith(b"\n"):
                 line = line + b"\n"  # last line without a terminator
@@ -347,13 +378,13 @@ class _Rewriter:
                 line_no,
                 f"a VCF record needs at least 8 tab-separated columns, found {len(fields)}",
             )
-        new_info = self._info(fields, line_no)
+        new_info = self._info(fields)
         if new_info is None:
             return line if line.endswith(b"\n") else line + b"\n"
         fields[7] = new_info
         return b"\t".join(fields) + ending
 
-    def _info(self, fields: list[bytes], line_no: int) -> bytes | None:
+    def _info(self, fields: list[bytes]) -> bytes | None:
         """The new INFO column, or None when the record is written unchanged."""
         chrom = fields[0].decode("utf-8", "replace")
         pos = int(fields[1])
@@ -366,12 +397,12 @@ class _Rewriter:
             if found:
                 self.seen_calls.add(key)
             per_alt.append(found)
-        per_line = self.annotations.by_line.get(line_no)
-        if per_line is not None and _same_contig(per_line[0], chrom):
+        segment = self._copy_number_values(fields, chrom, pos)
+        if segment:
             # A copy-number segment: its annotation goes to the symbolic ALT(s) (<DUP>, <CNV>...).
             targets = [i for i, alt in enumerate(alts) if alt.startswith("<")] or [0]
             for i in targets:
-                per_alt[i] = per_alt[i] + [v for v in per_line[1] if v not in per_alt[i]]
+                per_alt[i] = per_alt[i] + [v for v in segment if v not in per_alt[i]]
 
         old_items = [] if fields[7] in (b".", b"") else fields[7].split(b";")
         kept = [item for item in old_items if not item.startswith(TAG_PREFIX.encode())]
@@ -385,14 +416,45 @@ class _Rewriter:
                 items.append(f"{tag.id}={','.join(values)}".encode())
         return b";".join(items) if items else b"."
 
+    def _copy_number_values(
+        self, fields: list[bytes], chrom: str, pos: int
+    ) -> list[tuple[str, ...]]:
+        """Values of the copy-number findings this record is the segment of (each finding is
+        placed once, on the first record in file order that fits it)."""
+        pending = [
+            i
+            for i in self.annotations.copy_number_at((canonical_contig(chrom), pos))
+            if i not in self.placed_copy_number
+        ]
+        if not pending:
+            return []
+        alt = fields[4].decode("utf-8", "replace")
+        info = _info_items(fields[7])
+        if not is_copy_number_alt(alt, info):
+            return []
+        end = _record_end(chrom, pos, fields[3].decode("utf-8", "replace"), info)
+        values: list[tuple[str, ...]] = []
+        for i in pending:
+            cn = self.annotations.copy_number[i]
+            if cn.fits(end):
+                self.placed_copy_number.add(i)
+                if cn.values not in values:  # the same segment in several samples: once
+                    values.append(cn.values)
+        return values
+
     def unmatched(self) -> list[str]:
-        """Findings of calls whose record was not found (copy-number segments are not checked:
-        their line numbering belongs to the CNV reader, and the header status lines name them)."""
-        return [
+        """Findings (calls and copy-number segments of this VCF) whose record was not found."""
+        calls = [
             f"{self.annotations.labels[key]} ({key[0]}:{key[1]} {key[2]}>{key[3]})"
             for key in self.annotations.by_call
             if key not in self.seen_calls
         ]
+        segments = [
+            cn.describe()
+            for i, cn in enumerate(self.annotations.copy_number)
+            if i not in self.placed_copy_number
+        ]
+        return calls + segments
 
 
 def write_annotated_vcf(
@@ -512,11 +574,25 @@ def _is_own_header_line(line: bytes) -> bool:
     )
 
 
-def _same_contig(a: str, b: str) -> bool:
-    def bare(name: str) -> str:
-        return name[3:] if name.lower().startswith("chr") else name
+def _info_items(info: bytes) -> dict[str, str]:
+    """INFO key -> value (a flag: ``""``), as ``is_copy_number_alt`` takes it."""
+    if info in (b".", b""):
+        return {}
+    items = (item.decode("utf-8", "replace").partition("=") for item in info.split(b";"))
+    return {key: value for key, _, value in items if key}
 
-    return bare(a) == bare(b)
+
+def _record_end(chrom: str, pos: int, ref: str, info: Mapping[str, str]) -> int:
+    """A record's END as the variant reader takes it (io/vcf_records), so a copy-number call's
+    coordinates find their record again: INFO/END, else POS + |SVLEN|, else the REF span."""
+    if info.get("SVTYPE") in ("BND", "TRA") or info.get("CHR2", chrom) != chrom:
+        return pos + max(len(ref) - 1, 0)  # a breakend's END is its mate's position
+    end = to_count(info.get("END"))
+    if end is not None and end >= pos:
+        return end
+    digits = [v.lstrip("-") for v in info.get("SVLEN", "").split(",")]
+    lengths = [int(v) for v in digits if v.isascii() and v.isdigit()]
+    return pos + max(lengths) if lengths else pos + max(len(ref) - 1, 0)
 
 
 def _contig_id(line: bytes) -> bytes | None:
