@@ -5,22 +5,27 @@ Design (issue #8):
   workers (fork), or loaded once per worker at start-up (spawn): never once per sample.
 - Each worker annotates a sample and writes its outputs atomically to ``OUT/samples/<id>.*``,
   plus a ``<id>.done.json`` record (input checksums, knowledge-base version, options) that makes
-  ``--resume`` safe. One bad sample never stops the batch: its error is returned, not raised.
+  ``--resume`` safe. One bad sample never stops the batch: its error is returned, not raised,
+  and a worker process that dies (the out-of-memory killer) costs only the sample that kills it
+  (:func:`_map_tasks`). A failed sample keeps no file of an earlier run, a completed one none of
+  a format not asked for again (:func:`remove_stale_outputs`): each sample's files are of one run.
 - The parent builds the cohort tables from the per-sample files, in sample-sheet order, so the
   cohort files are byte-identical whatever the number of workers, and complete after a resume.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import signal
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeAlias, TypeVar
 
 from egfr_annot import __version__
 from egfr_annot.checksum import sha256_of
@@ -30,11 +35,19 @@ from egfr_annot.pipeline import Resources, RunOptions, annotate_input
 from egfr_annot.records import SampleResult
 from egfr_annot.report.columns import ALTERATION_COLUMNS, SUMMARY_COLUMNS
 from egfr_annot.report.rows import tsv_line
-from egfr_annot.report.writers import ReportContext, output_path, write_outputs
+from egfr_annot.report.writers import WRITERS, ReportContext, output_path, write_outputs
 from egfr_annot.samplesheet import SheetEntry
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkContext, SpawnContext
+
+    WorkerContext: TypeAlias = ForkContext | SpawnContext
 
 TaskT = TypeVar("TaskT")
 ResultT = TypeVar("ResultT")
+WorkerInit: TypeAlias = tuple[Resources | None, str | None]  # _init_worker's arguments
 
 SAMPLES_SUBDIR = "samples"
 FAILURE_COLUMNS = ("sample", "vcf", "sheet_line", "error")
@@ -109,13 +122,21 @@ def run_batch(
             progress(len(outcomes), len(entries), failed)
     outcomes.sort(key=lambda o: o.index)
     cohort_files = write_cohort_tables(entries, outcomes, options, resources.kb_version)
+    for outcome in outcomes:
+        remove_stale_outputs(
+            str(samples_dir / outcome.sample), options.formats, failed=outcome.error is not None
+        )
     return BatchResult(tuple(outcomes), tuple(cohort_files))
 
 
 def _map(
     tasks: Sequence[tuple[int, SheetEntry, BatchOptions]], workers: int, resources: Resources
 ) -> Iterator[SampleOutcome]:
-    return _map_tasks(_process, tasks, workers, resources)
+    return _map_tasks(_process, tasks, workers, resources, _process_died)
+
+
+def _process_died(task: tuple[int, SheetEntry, BatchOptions], error: str) -> SampleOutcome:
+    return SampleOutcome(task[0], task[1].sample, error)
 
 
 def _process(task: tuple[int, SheetEntry, BatchOptions]) -> SampleOutcome:
@@ -147,6 +168,7 @@ def _annotate_and_write(
         if entry.tumour_fraction is not None
         else options.run.tumour_fraction,
         cnv_paths=(entry.cnv,) if entry.cnv else options.run.cnv_paths,
+        sample_id=entry.sample,
     )
     raw = annotate_input(entry.vcf, run_options, resources)
     results = name_results(raw, entry.sample)
@@ -201,6 +223,29 @@ def _is_complete(prefix: str, formats: Sequence[str], fingerprint: dict[str, obj
 def _write_done(prefix: str, fingerprint: dict[str, object]) -> None:
     with OutputTransaction() as out, out.open_text(_done_path(prefix)) as fh:
         fh.write(json.dumps(fingerprint, indent=1, sort_keys=True) + "\n")
+
+
+def remove_stale_outputs(prefix: str, formats: Sequence[str], *, failed: bool) -> None:
+    """Remove the per-sample files at ``prefix`` of an earlier run that this run did not write:
+    every format not in ``formats``, or, for a failed sample, every format and its ``--resume``
+    record. They would read as this run's results (``samples/*.summary.tsv``)."""
+    kept = () if failed else formats
+    stale = [path for name in WRITERS if name not in kept for path in _format_files(prefix, name)]
+    if failed:
+        stale.append(_done_path(prefix))
+    for path in stale:
+        try:
+            path.unlink()
+        except OSError as err:
+            # (an id too long for a file name has no file: its sample failed on that)
+            if err.errno not in (errno.ENOENT, errno.ENAMETOOLONG):
+                raise
+
+
+def _format_files(prefix: str, name: str) -> list[Path]:
+    """The files one format writes for one sample (the annotated VCF has its index beside it)."""
+    path = output_path(prefix, name)
+    return [path, Path(f"{path}.tbi")] if name == "vcf" else [path]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -261,17 +306,22 @@ def prevalence_rows(
     alteration_rows: Sequence[Sequence[str]], summary_rows: Sequence[Sequence[str]]
 ) -> list[list[str]]:
     """Per alteration class: samples carrying a passing alteration of that class, with a 95 %
-    Wilson interval; the denominator is every sample that completed."""
+    Wilson interval; the denominator is every sample that completed. Everything is counted per
+    distinct sample of the summary rows (one status each), so that no count exceeds the
+    denominator even if a sample's rows were read twice."""
     col = {c: i for i, c in enumerate(ALTERATION_COLUMNS)}
-    n_samples = len({r[0] for r in summary_rows})
+    sample_col, status_col = SUMMARY_COLUMNS.index("sample"), SUMMARY_COLUMNS.index("status")
+    status_of: dict[str, str] = {}
+    for row in summary_rows:
+        status_of.setdefault(row[sample_col], row[status_col])
+    n_samples = len(status_of)
     carriers: dict[tuple[str, str], set[str]] = {}
     for row in alteration_rows:
-        cls = row[col["alteration_class"]]
-        if not cls or row[col["filter"]] not in ("PASS", "."):
+        cls, sample = row[col["alteration_class"]], row[col["sample"]]
+        if not cls or row[col["filter"]] not in ("PASS", ".") or sample not in status_of:
             continue
-        carriers.setdefault((cls, row[col["resistance"]]), set()).add(row[col["sample"]])
-    status_col = SUMMARY_COLUMNS.index("status")
-    statuses = Counter(r[status_col] for r in summary_rows)
+        carriers.setdefault((cls, row[col["resistance"]]), set()).add(sample)
+    statuses = Counter(status_of.values())
     rows = []
     for (cls, resistance), samples in sorted(carriers.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         rows.append(_prevalence_row(cls, resistance, len(samples), n_samples))
@@ -356,17 +406,23 @@ def annotate_samples(
     """Annotate every entry in the process pool, write its per-sample outputs to
     ``OUT/samples/<id>.*`` (as ``run_batch`` does, without ``--resume`` records) and return the
     results in entry order. Like ``run_batch``, one bad sample never stops the others: its error
-    is returned. ``options.resume`` is ignored (the results are needed, not only the files)."""
-    (options.out_dir / SAMPLES_SUBDIR).mkdir(parents=True, exist_ok=True)
+    is returned, and its files of an earlier run are removed. ``options.resume`` is ignored (the
+    results are needed, not only the files)."""
+    samples_dir = options.out_dir / SAMPLES_SUBDIR
+    samples_dir.mkdir(parents=True, exist_ok=True)
     tasks = [(i, entry, options, inspect) for i, entry in enumerate(entries)]
     done: list[AnnotatedSample] = []
     failed = 0
-    for item in _map_tasks(_annotate_task, tasks, options.workers, resources):
+    for item in _map_tasks(_annotate_task, tasks, options.workers, resources, _annotate_died):
         done.append(item)
         failed += item.error is not None
         if progress is not None:
             progress(len(done), len(entries), failed)
     done.sort(key=lambda a: a.index)
+    for item in done:
+        remove_stale_outputs(
+            str(samples_dir / item.entry.sample), options.formats, failed=item.error is not None
+        )
     return done
 
 
@@ -375,32 +431,115 @@ def _map_tasks(
     tasks: Sequence[TaskT],
     workers: int,
     resources: Resources,
+    died: Callable[[TaskT, str], ResultT],
 ) -> Iterator[ResultT]:
-    """``func`` over ``tasks`` in entry order: in this process for one worker, else in one pool
-    (resources inherited on fork, loaded once per worker on spawn; never once per sample)."""
+    """``func`` over ``tasks``, results in completion order: in this process for one worker,
+    else in a process pool (resources inherited on fork, loaded once per worker on spawn; never
+    once per sample). A worker that dies (a signal: the out-of-memory killer) breaks the pool:
+    the tasks not started go on in a new pool, and each task that was in flight is re-run alone,
+    so that only a task that kills its process every time is lost, as ``died(task, why)``."""
     if workers <= 1 or len(tasks) <= 1:
         _init_worker(resources, None)
         for task in tasks:
             yield func(task)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.context import BaseContext
+    context, initargs = _worker_context(resources)
+    todo = deque(tasks)
+    while todo:
+        suspects = yield from _run_pool(func, todo, workers, context, initargs)
+        for task in suspects:
+            yield _run_alone(func, task, context, initargs, died)
 
-    context: BaseContext
-    initargs: tuple[Resources | None, str | None]
+
+def _worker_context(resources: Resources) -> tuple[WorkerContext, WorkerInit]:
+    import multiprocessing
+
     if "fork" in multiprocessing.get_all_start_methods():
         resources.preload()
-        context = multiprocessing.get_context("fork")
-        initargs = (resources, None)
-    else:  # pragma: no cover - platforms without fork
-        context = multiprocessing.get_context("spawn")
-        initargs = (None, str(resources.annotations_dir))
-    chunksize = max(1, min(32, len(tasks) // (workers * 8)))
+        return multiprocessing.get_context("fork"), (resources, None)
+    spawn = multiprocessing.get_context("spawn")  # pragma: no cover - platforms without fork
+    return spawn, (None, str(resources.annotations_dir))  # pragma: no cover
+
+
+def _run_pool(
+    func: Callable[[TaskT], ResultT],
+    todo: deque[TaskT],
+    workers: int,
+    context: WorkerContext,
+    initargs: WorkerInit,
+) -> Generator[ResultT, None, list[TaskT]]:
+    """Run tasks from the front of ``todo`` in one pool until none is left or a worker dies;
+    returns the tasks that were in flight when it died (none if it did not). Tasks are handed
+    over one by one, at most one more than there are workers (as many as the pool itself
+    queues), so that the tasks in flight when a worker dies are mostly the running ones."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    in_flight: dict[Future[ResultT], TaskT] = {}
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=initargs
     ) as pool:
-        yield from pool.map(func, tasks, chunksize=chunksize)
+        try:
+            while todo or in_flight:
+                while todo and len(in_flight) < workers + 1:
+                    future = pool.submit(func, todo[0])
+                    in_flight[future] = todo.popleft()
+                for future in wait(in_flight, return_when=FIRST_COMPLETED).done:
+                    result = future.result()
+                    del in_flight[future]
+                    yield result
+            return []
+        except BrokenProcessPool:
+            pass
+    # Every future of a broken pool is done: with its result, or broken.
+    suspects = []
+    for future, task in in_flight.items():
+        if isinstance(future.exception(), BrokenProcessPool):
+            suspects.append(task)
+        else:
+            yield future.result()
+    return suspects
+
+
+def _run_alone(
+    func: Callable[[TaskT], ResultT],
+    task: TaskT,
+    context: WorkerContext,
+    initargs: WorkerInit,
+    died: Callable[[TaskT, str], ResultT],
+) -> ResultT:
+    """``func(task)`` in a fresh process of its own (no other sample shares its memory): the
+    result, or ``died(task, why)`` if that process dies too."""
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_alone_main, args=(sender, func, task, initargs))
+    process.start()
+    sender.close()  # (else ``recv`` would wait for ever on a dead child: no end of file)
+    with receiver:
+        try:
+            received: list[ResultT] = [receiver.recv()]
+        except EOFError:  # it died before it could send its result
+            received = []
+    process.join()
+    return received[0] if received else died(task, _death_message(process.exitcode))
+
+
+def _alone_main(
+    sender: Connection, func: Callable[[TaskT], ResultT], task: TaskT, initargs: WorkerInit
+) -> None:
+    _init_worker(*initargs)
+    sender.send(func(task))
+    sender.close()
+
+
+def _death_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        number = -exitcode
+        name = (signal.strsignal(number) or "").lower()
+        # SIGKILL is what the out-of-memory killer sends
+        how = f"signal {number}: {name}" + (", out of memory?" if number == 9 else "")
+    else:
+        how = f"exit code {exitcode}"
+    return f"the worker process annotating this sample died ({how})"
 
 
 def _annotate_task(
@@ -420,3 +559,9 @@ def _annotate_task(
         return AnnotatedSample(
             index, entry, (), None, f"internal error: {type(err).__name__}: {err}"
         )
+
+
+def _annotate_died(
+    task: tuple[int, SheetEntry, BatchOptions, SampleInspector | None], error: str
+) -> AnnotatedSample:
+    return AnnotatedSample(task[0], task[1], (), None, error)

@@ -69,12 +69,18 @@ and ERBB2 amplification and PTEN deep deletion are resistance alterations.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from egfr_annot.errors import UsageError
-from egfr_annot.io.cnv_common import CopyNumberRecord, CopyNumberSegment, GeneCopyNumber
+from egfr_annot.io.cnv_common import (
+    CopyNumberInput,
+    CopyNumberRecord,
+    CopyNumberSegment,
+    GeneCopyNumber,
+)
 from egfr_annot.records import CopyNumberCall, CopyNumberState
 
 if TYPE_CHECKING:
@@ -595,3 +601,131 @@ def copy_number_informative(
         f"amplification to {t.amplification:g} copies would read as {seen_as:.2f} copies in "
         "plasma",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SampleCopyNumber:
+    """One sample's copy-number result: the calls that become rows (iterating gives them), the
+    genes with a copy-number rule (``assessed``, panel order) and those of them the inputs had
+    data for (``covered``): a negative result means something only for covered genes."""
+
+    calls: tuple[CopyNumberCall, ...] = ()
+    assessed: tuple[str, ...] = ()
+    covered: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the inputs' paths, named in the status
+    notes: tuple[str, ...] = ()  # for the sample's warnings
+
+    def __iter__(self) -> Iterator[CopyNumberCall]:
+        return iter(self.calls)
+
+    @property
+    def not_covered(self) -> tuple[str, ...]:
+        return tuple(g for g in self.assessed if g not in self.covered)
+
+
+def assess_sample(
+    sample: str,
+    inputs: Sequence[CopyNumberInput],
+    models: Mapping[str, TranscriptModel],
+    *,
+    assessed: Sequence[str],
+    tumour_fraction: float | None,
+    thresholds: CopyNumberThresholds | None = None,
+    aliases: Sequence[str] = (),
+    all_calls: bool = False,
+) -> SampleCopyNumber:
+    """The copy-number calls of one sample of the run from every input.
+
+    ``sample`` is the VCF's tumour sample and ``aliases`` its other names (the output id): see
+    :meth:`CopyNumberInput.attributed_to`, which raises ``InputError`` for a file of several
+    other samples. ``assessed``: the genes with copy-number rules (from the knowledge base).
+    Rows are the reportable calls (every call with ``all_calls``); coverage counts every call,
+    neutral ones too.
+    """
+    calls: list[CopyNumberCall] = []
+    notes: list[str] = []
+    for cn_input in inputs:
+        records, note = cn_input.attributed_to(sample, aliases)
+        if note:
+            notes.append(note)
+        calls.extend(
+            call_genes(
+                (replace(r, sample="") for r in records),  # attributed to this sample now
+                models,
+                tumour_fraction=tumour_fraction,
+                thresholds=thresholds,
+                sample=sample,
+            )
+        )
+        notes.extend(cn_input.notes)
+    have = {c.gene for c in calls}
+    return SampleCopyNumber(
+        calls=tuple(c for c in calls if all_calls or is_reportable(c)),
+        assessed=tuple(assessed),
+        covered=tuple(g for g in assessed if g in have),
+        sources=tuple(dict.fromkeys(i.path for i in inputs)),
+        notes=tuple(notes),
+    )
+
+
+def _them(genes: Sequence[str]) -> str:
+    return "it" if len(genes) == 1 else "them"
+
+
+def copy_number_status(
+    result: SampleCopyNumber,
+    tumour_fraction: float | None,
+    thresholds: CopyNumberThresholds | None = None,
+) -> str:
+    """The summary's ``copy_number_status`` of one sample with copy-number input.
+
+    Genes with a copy-number rule that no input covered are named as not assessed, first: a
+    reader of the start of the text (``track``) then never takes their absence for a negative.
+    For covered genes: ``informative (amplification detected)``, else ``informative: ...`` or
+    ``non_informative: ...`` as :func:`copy_number_informative` decides.
+    """
+    missing = result.not_covered
+    where = ", ".join(result.sources)
+    if missing and not result.covered:
+        return (
+            f"not assessed for {', '.join(missing)}: no copy-number data for {_them(missing)} "
+            f"in {where}"
+        )
+    if any(c.state == "amplification" and c.filter == "PASS" for c in result.calls):
+        covered = "informative (amplification detected)"
+    else:
+        informative, text = copy_number_informative(tumour_fraction, thresholds)
+        covered = f"{'informative' if informative else 'non_informative'}: {text}"
+    if not missing:
+        return covered
+    return (
+        f"not assessed for {', '.join(missing)} (no copy-number data for {_them(missing)} in "
+        f"{where}); {', '.join(result.covered)} {covered}"
+    )
+
+
+_NOT_ASSESSED_FOR = "not assessed for "
+_COVERED_PART = re.compile(r"((?:[A-Za-z0-9_.-]+, )*[A-Za-z0-9_.-]+) ((?:non_)?informative.*)")
+
+
+def gene_copy_number_status(status: str, gene: str) -> str:
+    """What a sample's ``copy_number_status`` (:func:`copy_number_status`) says of one gene:
+    ``not assessed for GENE (...)`` when the gene is named as not assessed, the covered genes'
+    status when it is one of them, else the text unchanged (statuses without a gene list).
+
+    A reader of one alteration (``track``) must use this, not the start of the whole text: a
+    sample whose input covers MET only starts with ``not assessed for ERBB2, PTEN``.
+    """
+    if not status.startswith(_NOT_ASSESSED_FOR):
+        return status
+    listed, sep, _ = status[len(_NOT_ASSESSED_FOR) :].partition(" (")
+    if not sep:  # nothing covered: "not assessed for A, B: no copy-number data ..."
+        return status
+    head, _, covered_part = status.rpartition("); ")  # covered texts hold no "); "
+    if gene in listed.split(", "):
+        where = head[len(_NOT_ASSESSED_FOR) + len(listed) + 2 :]
+        return f"{_NOT_ASSESSED_FOR}{gene} ({where.replace('for them', 'for it', 1)})"
+    match = _COVERED_PART.fullmatch(covered_part)
+    if match and gene in match.group(1).split(", "):
+        return match.group(2)
+    return status

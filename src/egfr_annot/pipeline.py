@@ -93,6 +93,9 @@ class RunOptions:
     all_variants: bool = False
     tumour_fraction: float | None = None
     cnv_paths: tuple[str, ...] = ()
+    # the id the results are named after (--sample-id, a batch sheet's sample): a copy-number
+    # file may name the sample that way rather than by its VCF column
+    sample_id: str | None = None
     msi_status: str | None = None
     use_index: bool = True
     checksum: bool = True
@@ -1091,52 +1094,49 @@ def _sample_copy_number(
     resources: Resources,
     build: Build,
     notes: list[str],
-) -> list[CopyNumberCall]:
+) -> Iterable[CopyNumberCall]:
     """Gene-level calls of one sample, decided after the tumour fraction is known (the state
     depends on the purity-adjusted copy number). Only amplifications and deep deletions (and
-    every call with ``--all-variants``) become rows."""
+    every call with ``--all-variants``) become rows. The result
+    (``copy_number.SampleCopyNumber``) also says which genes with a copy-number rule the
+    inputs covered, for ``_copy_number_status``. A copy-number file of several samples none
+    of which is this one is an ``InputError``: dropping it would lose data silently."""
     if not cn_inputs:
-        return []
-    from egfr_annot.copy_number import call_genes, is_reportable
+        return ()
+    from egfr_annot.copy_number import assess_sample
 
-    calls: list[CopyNumberCall] = []
-    for cn_input in cn_inputs:
-        records = cn_input.for_sample(sample)
-        if not records and len(cn_input.samples) == 1:
-            # A single-sample copy-number file named differently from the VCF's tumour sample.
-            records = cn_input.segments
-            notes.append(
-                f"copy number from {cn_input.path} (sample {cn_input.samples[0]}) used for "
-                f"sample {sample}"
-            )
-        records = tuple(replace(r, sample="") for r in records)
-        calls.extend(
-            call_genes(
-                records,
-                resources.models(build),
-                tumour_fraction=tumour_fraction,
-                thresholds=options.copy_number,
-                sample=sample,
-            )
-        )
-        notes.extend(cn_input.notes)
-    return [c for c in calls if options.all_variants or is_reportable(c)]
+    models = resources.models(build)
+    rule_genes = {
+        r.gene for r in resources.knowledge.rules if r.alteration.kind == "copy_number"
+    }
+    # panel order; a rule gene without a transcript model cannot be covered, so it is named
+    assessed = [g for g in models if g in rule_genes] + sorted(rule_genes - set(models))
+    result = assess_sample(
+        sample,
+        cn_inputs,
+        models,
+        assessed=assessed,
+        tumour_fraction=tumour_fraction,
+        thresholds=options.copy_number,
+        aliases=(options.sample_id,) if options.sample_id else (),
+        all_calls=options.all_variants,
+    )
+    notes.extend(result.notes)
+    return result
 
 
 def _copy_number_status(
     cn_inputs: Sequence[CopyNumberInput],
-    cn_calls: Sequence[CopyNumberCall],
+    cn_calls: Iterable[CopyNumberCall],
     tumour_fraction: float | None,
     options: RunOptions,
 ) -> str:
     if not cn_inputs:
         return "not assessed (no copy-number input)"
-    from egfr_annot.copy_number import copy_number_informative
+    from egfr_annot.copy_number import SampleCopyNumber, copy_number_status
 
-    if any(c.state == "amplification" and c.filter == "PASS" for c in cn_calls):
-        return "informative (amplification detected)"
-    informative, text = copy_number_informative(tumour_fraction, options.copy_number)
-    return f"informative: {text}" if informative else f"non_informative: {text}"
+    assert isinstance(cn_calls, SampleCopyNumber)  # what _sample_copy_number returns
+    return copy_number_status(cn_calls, tumour_fraction, options.copy_number)
 
 
 def _sample_level_finding(sample: str, build: Build, match: RuleMatch) -> Finding:

@@ -3,7 +3,9 @@
 ``batch``: ``sample,vcf[,cnv][,tumor_fraction][,timepoint][,patient]``
 ``track``: ``patient,sample,vcf[,cnv],date[,therapy][,tumor_fraction]``
 
-Relative paths are resolved against the sheet's directory. Every problem is an ``InputError``
+Relative paths are resolved against the sheet's directory. Sample ids name the output files
+(``OUT/samples/<id>.*``): each must be a plain file name, and no two may name the same files,
+even on a file system that ignores case (macOS, Windows). Every problem is an ``InputError``
 naming the sheet, the line and the problem.
 """
 
@@ -13,6 +15,7 @@ import csv
 import datetime as dt
 import glob
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +78,7 @@ def read_sheet(
         raise InputError(sheet, 1, "duplicate column names in the header")
     base = sheet.parent
     entries: list[SheetEntry] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # key -> (line, sample id) of its first row
     for lineno, row in enumerate(reader, start=2):
         if not row or all(not v.strip() for v in row) or row[0].startswith("#"):
             continue
@@ -86,12 +89,14 @@ def read_sheet(
             if not values.get(column):
                 raise InputError(sheet, lineno, f"empty {column}")
         sample = values["sample"]
-        key = f"{values.get('patient', '')}\t{sample}" if "patient" in required else sample
+        problem = file_name_problem(sample)
+        if problem:
+            raise InputError(sheet, lineno, f"sample id {sample!r} {problem}")
+        patient = values.get("patient", "") if "patient" in required else ""
+        key = f"{patient}\t{file_name_key(sample)}"
         if key in seen:
-            raise InputError(
-                sheet, lineno, f"duplicate sample id {sample!r} (first on line {seen[key]})"
-            )
-        seen[key] = lineno
+            raise InputError(sheet, lineno, _duplicate_problem(sample, *seen[key]))
+        seen[key] = (lineno, sample)
         vcf = _resolve(base, values["vcf"])
         cnv = _resolve(base, values["cnv"]) if values.get("cnv") else None
         if check_files:
@@ -114,6 +119,30 @@ def read_sheet(
     if not entries:
         raise InputError(sheet, None, "no samples in the sample sheet")
     return entries
+
+
+def file_name_problem(value: str) -> str:
+    """Why ``value`` cannot name output files (``OUT/samples/<value>.*``), or ``""``."""
+    if value in (".", "..") or value.startswith("."):
+        return "cannot start with '.' (it names output files)"
+    if any(c in value for c in "/\\\0") or any(ord(c) < 32 for c in value):
+        return "contains a path separator or control character (it names output files)"
+    return ""
+
+
+def file_name_key(value: str) -> str:
+    """``value`` as a file system that ignores case and Unicode normalisation form sees it
+    (Unicode canonical caseless matching): two ids with one key name the same files there."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", value).casefold())
+
+
+def _duplicate_problem(sample: str, first_line: int, first: str) -> str:
+    if sample == first:
+        return f"duplicate sample id {sample!r} (first on line {first_line})"
+    return (
+        f"duplicate sample id {sample!r} (first on line {first_line} as {first!r}: ids that "
+        "differ only in case or Unicode form name the same files on macOS and Windows)"
+    )
 
 
 def _resolve(base: Path, value: str) -> str:
@@ -158,16 +187,22 @@ def entries_from_paths(patterns: Sequence[str]) -> list[SheetEntry]:
                 raise UsageError(f"{pattern}: no such file, directory or matching glob")
             files.extend(m for m in matched if os.path.isfile(m))
     entries = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}  # file_name_key -> (sample id, file)
     for file in files:
         name = os.path.basename(file)
         for suffix in VCF_SUFFIXES:
             if name.endswith(suffix):
                 name = name[: -len(suffix)]
                 break
-        if name in seen:
-            raise UsageError(f"two inputs give the same sample id {name!r}: {seen[name]}, {file}")
-        seen[name] = file
+        first = seen.get(file_name_key(name))
+        if first is not None and first[0] == name:
+            raise UsageError(f"two inputs give the same sample id {name!r}: {first[1]}, {file}")
+        if first is not None:
+            raise UsageError(
+                "two inputs give sample ids that differ only in case or Unicode form "
+                f"({first[0]!r}, {name!r}; the same files on macOS and Windows): {first[1]}, {file}"
+            )
+        seen[file_name_key(name)] = (name, file)
         entries.append(SheetEntry(sample=name, vcf=file, line=0))
     if not entries:
         raise UsageError("no VCF files found in " + ", ".join(patterns))

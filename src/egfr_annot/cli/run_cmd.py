@@ -107,6 +107,10 @@ def run(
 
     command_line = " ".join(shlex.quote(a) for a in ["egfr-annot", *sys.argv[1:]])
     options = run_options_from_kwargs(kwargs, command_line=command_line)
+    if sample_id is not None:
+        from dataclasses import replace
+
+        options = replace(options, sample_id=sample_id)
     formats = list(DEFAULT_FORMATS)
     for flag, name in (
         (evidence_long, "evidence_long"),

@@ -13,7 +13,7 @@ import os
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -165,6 +165,42 @@ class CopyNumberInput:
     def for_sample(self, sample: str) -> tuple[CopyNumberRecord, ...]:
         """Records of ``sample``, plus records of files that name no sample."""
         return tuple(r for r in self.segments if r.sample in (sample, ""))
+
+    def attributed_to(
+        self, sample: str, aliases: Sequence[str] = ()
+    ) -> tuple[tuple[CopyNumberRecord, ...], str]:
+        """The records of one sample of the run, and a note when they were attributed to it
+        without its name ("" otherwise).
+
+        ``sample`` is the VCF's tumour sample; ``aliases`` other names of it (the output id).
+        A file that names one of these gives that sample's records (maybe none: all NA); a file
+        that names no sample gives all its records; a file of one other sample is taken as this
+        sample's (the user paired them), with a note.
+
+        Raises
+        ------
+        InputError
+            The file names several samples and none of these: nothing in it can be attributed
+            to the sample, and dropping an input the user gave would lose data silently.
+        """
+        names = tuple(dict.fromkeys((sample, *aliases)))
+        found = [n for n in names if n in self.samples]
+        if found or not self.samples:
+            wanted = {*found, ""}
+            return tuple(r for r in self.segments if r.sample in wanted), ""
+        if len(self.samples) == 1:
+            note = (
+                f"copy number from {self.path} (sample {self.samples[0]}) used for sample {sample}"
+            )
+            return self.segments, note
+        looked = " or ".join([f"{sample!r} (the VCF's tumour sample)", *map(repr, names[1:])])
+        raise InputError(
+            self.path,
+            None,
+            f"copy-number file of samples {', '.join(self.samples)} has none named {looked}: "
+            "nothing in it can be attributed to the sample; give the file of this sample (a "
+            "file of one sample is used whatever its name)",
+        )
 
 
 # --------------------------------------------------------------------------------------------

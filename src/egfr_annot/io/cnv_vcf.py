@@ -117,6 +117,32 @@ def _end_from_info(
                      "(nor SVLEN)")
 
 
+def _copy_number_value(
+    alt: str, info: Mapping[str, str], sample_format: Mapping[str, str], path: str, line: int
+) -> tuple[float | None, float | None, str]:
+    """(copy number, log2, source) of one record in one sample, the first found in the order
+    of the module docstring; both values None when the record carries none."""
+    fmt_cn = sample_format.get("CN")
+    if fmt_cn not in (None, ".", ""):
+        value = _one_number(fmt_cn, "FORMAT/CN", path, line)
+        if value is not None:
+            return value, None, "VCF FORMAT/CN"
+    for key in ("CN", "CopyNumber"):
+        if info.get(key) not in (None, ".", ""):
+            value = _one_number(info[key], f"INFO/{key}", path, line)
+            if value is not None:
+                return value, None, f"VCF INFO/{key}"
+            break
+    match = _CN_ALLELE.match(alt.strip())
+    if match and match.group(1) is not None:
+        return float(match.group(1)), None, "VCF ALT <CNn>"
+    if info.get("FOLD_CHANGE_LOG") not in (None, ".", ""):
+        log2 = parse_float(info["FOLD_CHANGE_LOG"], "INFO/FOLD_CHANGE_LOG", path, line)
+        if log2 is not None:
+            return None, log2, "VCF INFO/FOLD_CHANGE_LOG (log2, ploidy 2)"
+    return None, None, ""
+
+
 def segment_from_symbolic(
     chrom: str,
     pos: int,
@@ -153,26 +179,7 @@ def segment_from_symbolic(
     if end is None:
         end = _end_from_info(info, chrom, pos, alt, path, line)
     check_interval(pos, end, path, line, "VCF POS..END, 1-based")
-
-    copy_number: float | None = None
-    log2: float | None = None
-    source = ""
-    fmt_cn = sample_format.get("CN")
-    if fmt_cn not in (None, ".", ""):
-        copy_number, source = _one_number(fmt_cn, "FORMAT/CN", path, line), "VCF FORMAT/CN"
-    if copy_number is None:
-        for key in ("CN", "CopyNumber"):
-            if info.get(key) not in (None, ".", ""):
-                copy_number = _one_number(info[key], f"INFO/{key}", path, line)
-                source = f"VCF INFO/{key}"
-                break
-    if copy_number is None:
-        match = _CN_ALLELE.match(alt.strip())
-        if match and match.group(1) is not None:
-            copy_number, source = float(match.group(1)), "VCF ALT <CNn>"
-    if copy_number is None and info.get("FOLD_CHANGE_LOG") not in (None, ".", ""):
-        log2 = parse_float(info["FOLD_CHANGE_LOG"], "INFO/FOLD_CHANGE_LOG", path, line)
-        source = "VCF INFO/FOLD_CHANGE_LOG (log2, ploidy 2)"
+    copy_number, log2, source = _copy_number_value(alt, info, sample_format, path, line)
     if copy_number is None and log2 is None:
         return None
     n_points = sample_format.get("NP")
@@ -191,6 +198,24 @@ def segment_from_symbolic(
         filter=filter,
         contig=chrom,
     )
+
+
+def _given_end(
+    rec: SymbolicRecord, info: Mapping[str, str], sample_format: Mapping[str, str], path: str
+) -> int | None:
+    """The END to give :func:`segment_from_symbolic` for a record of the main VCF: None (read
+    INFO/END or SVLEN there, as ``--cnv`` does: a bad one is an ``InputError``) for a record
+    that carries a copy number, unless the supplier gave a span without INFO/END or SVLEN. The
+    variant reader replaces an unusable END by POS with at most a warning: a malformed
+    copy-number segment would become a 1-bp one. Records without a copy number keep the
+    reader's END: they are counted, not read."""
+    value, log2, _ = _copy_number_value(rec.alt, info, sample_format, path, rec.line)
+    if value is None and log2 is None:
+        return rec.end if rec.end is not None else rec.pos
+    declared = info.get("END") not in (None, "") or info.get("SVLEN") not in (None, "", ".")
+    if declared or rec.end is None or rec.end <= rec.pos:
+        return None
+    return rec.end
 
 
 def read_symbolic_records(
@@ -221,7 +246,7 @@ def read_symbolic_records(
             seg = segment_from_symbolic(
                 rec.chrom,
                 rec.pos,
-                rec.end,
+                _given_end(rec, info, fmt, path),
                 rec.alt,
                 info,
                 fmt,

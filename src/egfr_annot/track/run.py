@@ -28,7 +28,7 @@ from egfr_annot.errors import EgfrAnnotError, InputError
 from egfr_annot.io.atomic import OutputTransaction
 from egfr_annot.pipeline import Resources, RunOptions
 from egfr_annot.records import SampleResult
-from egfr_annot.samplesheet import SheetEntry, read_sheet
+from egfr_annot.samplesheet import SheetEntry, file_name_problem, read_sheet
 from egfr_annot.track.model import PatientTrack
 from egfr_annot.track.observe import SampleObservations
 from egfr_annot.track.timeline import DEFAULT_MIN_DEPTH, SampleInput, build_track
@@ -85,7 +85,7 @@ def read_track_sheet(path: str | os.PathLike[str]) -> list[SheetEntry]:
     seen: dict[str, SheetEntry] = {}
     for entry in entries:
         for what, value in (("patient", entry.patient or ""), ("sample", entry.sample)):
-            problem = _file_name_problem(value)
+            problem = file_name_problem(value)
             if problem:
                 raise InputError(path, entry.line, f"{what} id {value!r} {problem}")
         first = seen.get(entry.sample)
@@ -97,14 +97,6 @@ def read_track_sheet(path: str | os.PathLike[str]) -> list[SheetEntry]:
             )
         seen[entry.sample] = entry
     return entries
-
-
-def _file_name_problem(value: str) -> str:
-    if value in (".", "..") or value.startswith("."):
-        return "cannot start with '.' (it names output files)"
-    if any(c in value for c in "/\\\0") or any(ord(c) < 32 for c in value):
-        return "contains a path separator or control character (it names output files)"
-    return ""
 
 
 def check_coverage(entries: Sequence[SheetEntry], coverage: Mapping[str, str]) -> None:

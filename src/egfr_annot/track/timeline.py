@@ -313,7 +313,10 @@ def _observe_copy_number(a: TrackedAlteration, tp: Timepoint, result: SampleResu
                                f"copy-number call failed filter {cn.filter}: not counted",
                                copy_number=cn.copy_number)
     other = gene_calls[0].copy_number.copy_number if gene_calls else None  # type: ignore[union-attr]
-    status = result.copy_number_status
+    from egfr_annot.copy_number import gene_copy_number_status
+
+    # (the sample's status may name other genes as not assessed: read this gene's part)
+    status = gene_copy_number_status(result.copy_number_status, a.gene)
     if status.startswith("not assessed"):
         return Observation(a.key, tp.index, "cn_not_assessed", f"copy number {status}")
     if status.startswith("non_informative"):
