@@ -470,35 +470,45 @@ def _run_pool(
 ) -> Generator[ResultT, None, list[TaskT]]:
     """Run tasks from the front of ``todo`` in one pool until none is left or a worker dies;
     returns the tasks that were in flight when it died (none if it did not). Tasks are handed
-    over one by one, at most one more than there are workers (as many as the pool itself
-    queues), so that the tasks in flight when a worker dies are mostly the running ones."""
+    over in small chunks, two per worker in flight (one running, one queued): one task per
+    submission cost ~1 ms each (1,000 panel files: 4.9 against 3.7 s), and a worker's death
+    leaves only the tasks of the chunks in flight to re-run alone."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    in_flight: dict[Future[ResultT], TaskT] = {}
+    size = max(1, min(MAX_CHUNK, len(todo) // (4 * workers)))
+    in_flight: dict[Future[list[ResultT]], list[TaskT]] = {}
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=initargs
     ) as pool:
         try:
             while todo or in_flight:
-                while todo and len(in_flight) < workers + 1:
-                    future = pool.submit(func, todo[0])
-                    in_flight[future] = todo.popleft()
+                while todo and len(in_flight) < 2 * workers:
+                    chunk = [todo.popleft() for _ in range(min(size, len(todo)))]
+                    in_flight[pool.submit(_run_chunk, func, chunk)] = chunk
                 for future in wait(in_flight, return_when=FIRST_COMPLETED).done:
-                    result = future.result()
+                    results = future.result()
                     del in_flight[future]
-                    yield result
+                    yield from results
             return []
         except BrokenProcessPool:
             pass
-    # Every future of a broken pool is done: with its result, or broken.
+    # Every future of a broken pool is done: with its results, or broken.
     suspects = []
-    for future, task in in_flight.items():
+    for future, chunk in in_flight.items():
         if isinstance(future.exception(), BrokenProcessPool):
-            suspects.append(task)
+            suspects.extend(chunk)
         else:
-            yield future.result()
+            yield from future.result()
     return suspects
+
+
+# Tasks per submission to the pool (see _run_pool).
+MAX_CHUNK = 16
+
+
+def _run_chunk(func: Callable[[TaskT], ResultT], chunk: list[TaskT]) -> list[ResultT]:
+    return [func(task) for task in chunk]
 
 
 def _run_alone(
