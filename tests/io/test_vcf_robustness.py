@@ -102,13 +102,19 @@ def test_dot_columns_genotype_only_samples_and_unknown_formats(tmp_path: Path) -
 
 
 def test_the_only_sample_column_being_dot_leaves_the_record_a_call(tmp_path: Path) -> None:
+    # '.' says nothing of the sample: the record is the call. An explicit no-call is not:
+    # `bcftools view -s` writes './.:.:.' for the records of a multi-sample VCF's other
+    # samples, and reading those as calls would report another patient's KRAS G12D
     header = HEADER.replace("\tTUMOR\tNORMAL", "\tPLASMA")
     records = ("12\t25398284\t.\tC\tT\t.\tPASS\tDP=812\tGT:AD:DP\t.\n"
-               "12\t25398285\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t./.:.:.\n")
+               "12\t25398285\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t./.:.:.\n"
+               "12\t25398286\t.\tC\tT\t.\tPASS\t.\tGT\t./.\n")
     calls, counts, _ = read_all(_write(tmp_path, "one.vcf", header + records))
     assert [(c.pos, c.sample, c.depth, c.vaf) for c in calls] == [
-        (25398284, "PLASMA", 812, None), (25398285, "PLASMA", None, None)]
-    assert counts.skipped == ()
+        (25398284, "PLASMA", 812, None)]
+    assert counts.skipped_dict() == {"no_tumour_sample_data": 2}
+    assert ("the only sample has no call on a record ('./.'): not taken as a call (a sample taken "
+            "out of a multi-sample VCF?) [first at line 7; 2x]") in counts.warnings
 
 
 def test_twenty_alts_and_a_two_megabyte_info_field(tmp_path: Path) -> None:

@@ -325,11 +325,13 @@ class RecordParser:
                 else:
                     sample = samples.get(idx)
                     if not _has_data(sample):
-                        if len(self.tumour_idx) == 1 and (not samples.keys
-                                                          or len(self.samples) == 1):
+                        if len(self.tumour_idx) == 1 and (not samples.keys or (
+                                len(self.samples) == 1 and not sample)):
                             # FORMAT '.', or the only sample is '.': nothing says the sample
                             # lacks the ALT, so the record is the call (as in a sites-only
-                            # VCF), with any site-level values
+                            # VCF), with any site-level values. An explicit no-call ('./.',
+                            # './.:.:.') is not: `bcftools view -s` writes it for the records
+                            # of a multi-sample VCF's other samples.
                             ev = extract_evidence(ctx, None, allele)
                             calls.append(Call(self.samples[idx], chrom, pos, ref_u, alt, filt,
                                               ev.vaf, ev.alt_reads, ev.depth, ev.vaf_source,
@@ -337,6 +339,10 @@ class RecordParser:
                                               (*ev.notes, _NO_SAMPLE_DATA_NOTE)))
                         else:
                             no_data += 1
+                            if len(self.samples) == 1:
+                                self._warn("the only sample has no call on a record ('./.'): not "
+                                           "taken as a call (a sample taken out of a "
+                                           "multi-sample VCF?)", line_no)
                         continue
                     gt = _genotype(sample, allele)
                     ev = extract_evidence(ctx, sample, allele)
