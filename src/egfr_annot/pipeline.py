@@ -499,6 +499,12 @@ def annotate_input(
         )
 
     build_notes: list[str] = []
+    if not decision.source:
+        # (a GRCh37 file read as GRCh38 misses its panel variants: say it where it is read)
+        build_notes.append(
+            f"no genome build evidence in the header or the panel records: {build} assumed; "
+            "give --build GRCh37 if the file is GRCh37"
+        )
     if ref_mismatches and not decision.forced:
         first = ref_mismatches[0]
         where = f" (line {first.line})" if first.line else ""

@@ -92,3 +92,18 @@ def test_a_vaf_not_written_by_the_caller_says_where_it_came_from(tmp_path: Path)
     assert rows[0]["vaf"] == "0.066667" and rows[0]["notes"].startswith("VAF from FORMAT/AD")
     rows, _summary = _rows_and_summary(tmp_path, [_record("chr12", G12D, "C", "T")])
     assert "VAF from" not in rows[0]["notes"]
+
+
+def test_a_default_build_is_said_in_the_warnings(tmp_path: Path) -> None:
+    # no contig lengths, no reference name, no panel record to test: GRCh38 is assumed, and a
+    # GRCh37 file read that way would miss its panel variants, so the summary says so
+    vcf = tmp_path / "bare.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                   "1\t100\t.\tA\tG\t.\tPASS\t.\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "-o", str(out), "-q", "--no-checksum"])
+    assert result.exit_code == 0, result.output
+    (summary,) = output_table(Path(f"{out}.summary.tsv"))
+    assert summary["build"] == "GRCh38"
+    assert ("no genome build evidence in the header or the panel records: GRCh38 assumed; give "
+            "--build GRCh37 if the file is GRCh37") in summary["warnings"]
