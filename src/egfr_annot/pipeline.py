@@ -68,6 +68,9 @@ REPORTABLE_TERMS: frozenset[str] = frozenset(
         "splice_acceptor_variant",
         "splice_donor_variant",
         "splice_donor_5th_base_variant",
+        # +3..+6 of the donor site: the consensus that MET exon 14 skipping variants (c.3028+3)
+        # break; a change of the splice site the rows are for, as the 5th base is
+        "splice_donor_region_variant",
         "stop_gained",
         "frameshift_variant",
         "stop_lost",

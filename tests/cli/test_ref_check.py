@@ -107,3 +107,13 @@ def test_a_default_build_is_said_in_the_warnings(tmp_path: Path) -> None:
     assert summary["build"] == "GRCh38"
     assert ("no genome build evidence in the header or the panel records: GRCh38 assumed; give "
             "--build GRCh37 if the file is GRCh37") in summary["warnings"]
+
+
+def test_a_change_of_the_donor_consensus_gets_a_row(tmp_path: Path) -> None:
+    # MET c.3028+3A>G (exon 14 skipping) changes the splice site, as +1, +2 and +5 do; +7 is
+    # only near it (splice_region_variant: counted, no row)
+    rows, summary = _rows_and_summary(tmp_path, [_record("chr7", 116771992, "A", "G"),
+                                                 _record("chr7", 116771996, "T", "G")])
+    assert [(r["hgvsc"], r["consequence"]) for r in rows] == [
+        ("c.3028+3A>G", "splice_donor_region_variant,intron_variant")]
+    assert "not_protein_changing=1" in summary["skipped"]
