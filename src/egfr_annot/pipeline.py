@@ -336,7 +336,13 @@ def annotate_input(
     forced_build: Build | None = options.build if options.build != "auto" else None
 
     try:
-        opening_regions = resources.regions(forced_build, whole_transcripts=options.all_variants)
+        # (with --build, the other build's panel exons too: a file of the other build is
+        # then noticed, with a warning, instead of losing its panel variants unsaid)
+        opening_regions = (
+            resources.scan_regions(forced_build, whole_transcripts=options.all_variants)
+            if forced_build is not None
+            else resources.regions(None, whole_transcripts=options.all_variants)
+        )
     except BaseException:
         if scan_process is not None:
             scan_process.close()
@@ -448,8 +454,9 @@ def annotate_input(
                     reached = regions.next_start(call.chrom, call.pos)
                     if reached is not None and reached <= call.pos + len(call.ref) - 1:
                         label = regions.label_at(call.chrom, reached)
-                if label is None and not decision.forced:
-                    # Read only because the other build's panel is there (checked below).
+                if label is None:
+                    # Read only because the other build's panel is there (checked below; with
+                    # --build, which forces the build, the check only warns).
                     skipped["outside_panel_of_build"] += 1
                     at_other_build_exons.append(call)
                     continue
@@ -535,7 +542,13 @@ def annotate_input(
             f"REF {first.ref} at {first.chrom}:{first.pos} matches a {other} panel exon"
             f"{'' if len(other_build_hits) == 1 else f' (and {len(other_build_hits) - 1} more)'}"
         )
-        if ref_confirmed == 0:
+        if decision.forced:
+            if 2 * len(other_build_hits) >= len(at_other_build_exons):
+                build_notes.append(
+                    f"{text}: the file may be {other}, but --build {build} was given; its "
+                    f"{other} panel variants are not reported"
+                )
+        elif ref_confirmed == 0:
             raise BuildMismatchError(
                 display_path,
                 first.line or None,
@@ -545,7 +558,7 @@ def annotate_input(
         # A file of this build has background variants at the other build's exons too, whose
         # REF matches the other build's base by chance (about one SNV in four): only when most
         # of those records match does the build look doubtful (else every WGS file got this).
-        if 2 * len(other_build_hits) >= len(at_other_build_exons):
+        elif 2 * len(other_build_hits) >= len(at_other_build_exons):
             build_notes.append(
                 f"{text}: check the genome build ({build} from {decision.source})"
             )

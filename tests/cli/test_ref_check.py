@@ -117,3 +117,24 @@ def test_a_change_of_the_donor_consensus_gets_a_row(tmp_path: Path) -> None:
     assert [(r["hgvsc"], r["consequence"]) for r in rows] == [
         ("c.3028+3A>G", "splice_donor_region_variant,intron_variant")]
     assert "not_protein_changing=1" in summary["skipped"]
+
+
+def test_a_forced_build_that_looks_wrong_is_warned(tmp_path: Path) -> None:
+    # GRCh37 BRAF V600E and KRAS G12D run with --build GRCh38: before, counted outside the
+    # panel with no word; now the records at GRCh37 panel exons are read and named
+    vcf = tmp_path / "g37.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n"
+        "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"AD\">\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+        "7\t140453136\t.\tA\tT\t.\tPASS\t.\tGT:AD\t0/1:90,30\n"
+        "12\t25398284\t.\tC\tT\t.\tPASS\t.\tGT:AD\t0/1:90,30\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(vcf), "--build", "GRCh38", "-o", str(out), "-q",
+                                      "--no-checksum"])
+    assert result.exit_code == 0, result.output
+    (summary,) = output_table(Path(f"{out}.summary.tsv"))
+    assert summary["skipped"] == "outside_panel_of_build=2"
+    assert summary["warnings"] == (
+        "REF A at 7:140453136 matches a GRCh37 panel exon (and 1 more): the file may be GRCh37, "
+        "but --build GRCh38 was given; its GRCh37 panel variants are not reported")
