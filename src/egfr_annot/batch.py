@@ -11,6 +11,9 @@ Design (issue #8):
   a format not asked for again (:func:`remove_stale_outputs`): each sample's files are of one run.
 - The parent builds the cohort tables from the per-sample files, in sample-sheet order, so the
   cohort files are byte-identical whatever the number of workers, and complete after a resume.
+  They carry the sheet's patient and timepoint (the per-sample files do not: a resumed sample's
+  files stay current when only those change), and prevalence counts patients when the sheet
+  names them: two timepoints of one patient are one carrier, not two.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import os
 import signal
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeAlias, TypeVar
@@ -59,7 +62,15 @@ PREVALENCE_COLUMNS = (
     "percent",
     "ci95_low",
     "ci95_high",
+    "unit",  # what n_samples_with and n_samples count: "samples", or "patients"
 )
+# Sheet columns the cohort alterations and summary tables carry, right after their sample column
+# (the first column of both per-sample tables).
+SHEET_COLUMNS = ("patient", "timepoint")
+COHORT_ALTERATION_COLUMNS = (ALTERATION_COLUMNS[0], *SHEET_COLUMNS, *ALTERATION_COLUMNS[1:])
+COHORT_SUMMARY_COLUMNS = (SUMMARY_COLUMNS[0], *SHEET_COLUMNS, *SUMMARY_COLUMNS[1:])
+# A patient's status is the first of these that any of its samples has.
+STATUSES = ("resistance_detected", "not_detected", "non_informative")
 
 
 @dataclass(frozen=True)
@@ -270,16 +281,25 @@ def write_cohort_tables(
 ) -> list[Path]:
     out_dir = options.out_dir
     comment = f"# egfr-annot {__version__}; knowledge-base {kb_version}; cohort of {len(entries)}\n"
-    alteration_rows: list[list[str]] = []
-    summary_rows: list[list[str]] = []
+    completed: list[_SampleTables] = []
     failures: list[list[str]] = []
     for entry, outcome in zip(entries, outcomes, strict=True):
         if outcome.error is not None:
             failures.append([entry.sample, entry.vcf, str(entry.line), outcome.error])
             continue
         prefix = str(out_dir / SAMPLES_SUBDIR / entry.sample)
-        alteration_rows.extend(_table_rows(output_path(prefix, "alterations")))
-        summary_rows.extend(_table_rows(output_path(prefix, "summary")))
+        completed.append(
+            _SampleTables(
+                entry,
+                _table_rows(output_path(prefix, "alterations")),
+                _table_rows(output_path(prefix, "summary")),
+            )
+        )
+    alteration_rows = [row for t in completed for row in t.alterations]
+    summary_rows = [row for t in completed for row in t.summary]
+    # Per patient as soon as the sheet names one (the unit does not change with which samples
+    # failed).
+    patient_of = _patient_of(completed) if any(e.patient for e in entries) else None
     paths = {
         "alterations": out_dir / "cohort.alterations.tsv",
         "summary": out_dir / "cohort.summary.tsv",
@@ -288,52 +308,107 @@ def write_cohort_tables(
     }
     with OutputTransaction() as out:
         with out.open_text(paths["alterations"]) as fh:
-            fh.write(comment + tsv_line(ALTERATION_COLUMNS))
-            fh.writelines(tsv_line(r) for r in alteration_rows)
+            fh.write(comment + tsv_line(COHORT_ALTERATION_COLUMNS))
+            fh.writelines(tsv_line(r) for t in completed for r in t.with_sheet(t.alterations))
         with out.open_text(paths["summary"]) as fh:
-            fh.write(comment + tsv_line(SUMMARY_COLUMNS))
-            fh.writelines(tsv_line(r) for r in summary_rows)
+            fh.write(comment + tsv_line(COHORT_SUMMARY_COLUMNS))
+            fh.writelines(tsv_line(r) for t in completed for r in t.with_sheet(t.summary))
         with out.open_text(paths["prevalence"]) as fh:
             fh.write(comment + tsv_line(PREVALENCE_COLUMNS))
-            fh.writelines(tsv_line(r) for r in prevalence_rows(alteration_rows, summary_rows))
+            prevalence = prevalence_rows(alteration_rows, summary_rows, patient_of)
+            fh.writelines(tsv_line(r) for r in prevalence)
         with out.open_text(paths["failures"]) as fh:
             fh.write(comment + tsv_line(FAILURE_COLUMNS))
             fh.writelines(tsv_line(r) for r in failures)
     return list(paths.values())
 
 
+def _with_sheet_columns(row: Sequence[str], values: Sequence[str]) -> list[str]:
+    """A row of a per-sample table (sample first) with ``values`` right after its sample."""
+    return [row[0], *values, *row[1:]]
+
+
+@dataclass(frozen=True)
+class _SampleTables:
+    """The rows of one completed sheet entry's alterations and summary files."""
+
+    entry: SheetEntry
+    alterations: list[list[str]]
+    summary: list[list[str]]
+
+    def with_sheet(self, rows: Sequence[Sequence[str]]) -> Iterator[list[str]]:
+        # From the sheet entry, not the row's sample: a VCF of several tumour samples gives
+        # rows named ``ID:COLUMN``, all of this entry.
+        values = (self.entry.patient or "", self.entry.timepoint or "")
+        return (_with_sheet_columns(row, values) for row in rows)
+
+
+def _patient_of(completed: Sequence[_SampleTables]) -> dict[str, str]:
+    """Summary-row sample name -> the patient of its sheet entry (entries that name one)."""
+    sample_col = SUMMARY_COLUMNS.index("sample")
+    patient_of: dict[str, str] = {}
+    for tables in completed:
+        if tables.entry.patient:
+            for row in tables.summary:
+                patient_of.setdefault(row[sample_col], tables.entry.patient)
+    return patient_of
+
+
 def prevalence_rows(
-    alteration_rows: Sequence[Sequence[str]], summary_rows: Sequence[Sequence[str]]
+    alteration_rows: Sequence[Sequence[str]],
+    summary_rows: Sequence[Sequence[str]],
+    patient_of: Mapping[str, str] | None = None,
 ) -> list[list[str]]:
-    """Per alteration class: samples carrying a passing alteration of that class, with a 95 %
-    Wilson interval; the denominator is every sample that completed. Everything is counted per
-    distinct sample of the summary rows (one status each), so that no count exceeds the
-    denominator even if a sample's rows were read twice."""
+    """Per alteration class: the units carrying a passing alteration of that class, with a 95 %
+    Wilson interval; the denominator is every unit with a completed sample. The unit is the
+    sample, or with ``patient_of`` (summary sample name -> patient) the patient: one carries a
+    class if any of its samples does, and its status is the first of ``STATUSES`` any of its
+    samples has (a sample without a patient is a patient of its own). Two timepoints of one
+    patient are one patient, not two. Samples are the distinct ones of the summary rows (one
+    status each), so that no count exceeds the denominator even if a sample's rows were read
+    twice. Rows are in the per-sample tables' column order."""
     col = {c: i for i, c in enumerate(ALTERATION_COLUMNS)}
     sample_col, status_col = SUMMARY_COLUMNS.index("sample"), SUMMARY_COLUMNS.index("status")
-    status_of: dict[str, str] = {}
+    unit_of: dict[str, tuple[str, str]] = {}
+    statuses_of: dict[tuple[str, str], set[str]] = {}
     for row in summary_rows:
-        status_of.setdefault(row[sample_col], row[status_col])
-    n_samples = len(status_of)
-    carriers: dict[tuple[str, str], set[str]] = {}
+        sample = row[sample_col]
+        if sample not in unit_of:  # a sample read twice has the status of its first rows
+            unit_of[sample] = _unit(sample, patient_of)
+            statuses_of.setdefault(unit_of[sample], set()).add(row[status_col])
+    n_units = len(statuses_of)
+    carriers: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for row in alteration_rows:
         cls, sample = row[col["alteration_class"]], row[col["sample"]]
-        if not cls or row[col["filter"]] not in ("PASS", ".") or sample not in status_of:
+        if not cls or row[col["filter"]] not in ("PASS", ".") or sample not in unit_of:
             continue
-        carriers.setdefault((cls, row[col["resistance"]]), set()).add(sample)
-    statuses = Counter(status_of.values())
+        carriers.setdefault((cls, row[col["resistance"]]), set()).add(unit_of[sample])
+    statuses = Counter(_unit_status(s) for s in statuses_of.values())
+    unit = "samples" if patient_of is None else "patients"
     rows = []
-    for (cls, resistance), samples in sorted(carriers.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        rows.append(_prevalence_row(cls, resistance, len(samples), n_samples))
-    for status in ("resistance_detected", "not_detected", "non_informative"):
-        rows.append(_prevalence_row(f"status: {status}", "", statuses.get(status, 0), n_samples))
+    for (cls, resistance), units in sorted(carriers.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        rows.append(_prevalence_row(cls, resistance, len(units), n_units, unit))
+    for status in STATUSES:
+        rows.append(
+            _prevalence_row(f"status: {status}", "", statuses.get(status, 0), n_units, unit)
+        )
     return rows
 
 
-def _prevalence_row(label: str, resistance: str, k: int, n: int) -> list[str]:
+def _unit(sample: str, patient_of: Mapping[str, str] | None) -> tuple[str, str]:
+    # Tagged, so that a patient id equal to another row's sample id is not merged with it.
+    patient = patient_of.get(sample) if patient_of is not None else None
+    return ("patient", patient) if patient else ("sample", sample)
+
+
+def _unit_status(statuses: set[str]) -> str | None:
+    return next((s for s in STATUSES if s in statuses), None)
+
+
+def _prevalence_row(label: str, resistance: str, k: int, n: int, unit: str) -> list[str]:
     low, high = wilson_interval(k, n)
     percent = f"{100 * k / n:.1f}" if n else ""
-    return [label, resistance, str(k), str(n), percent, _pct(low), _pct(high)]
+    return [label, resistance, str(k), str(n), percent, _pct(low), _pct(high), unit]
 
 
 def _pct(value: float | None) -> str:

@@ -51,7 +51,8 @@ def batch(
 ) -> None:
     """Annotate every sample of a sample sheet (columns sample,vcf[,cnv][,tumor_fraction]
     [,timepoint][,patient]), or every VCF in directories/globs. Writes OUT/samples/<id>.* and
-    OUT/cohort.{alterations,summary,prevalence,failures}.tsv. Exit code 3 when some samples failed
+    OUT/cohort.{alterations,summary,prevalence,failures}.tsv; with a patient column, prevalence
+    counts patients (any of their samples), not samples. Exit code 3 when some samples failed
     (the others are complete)."""
     from egfr_annot.batch import BatchOptions, progress_printer, run_batch
     from egfr_annot.pipeline import Resources
