@@ -138,3 +138,11 @@ def test_a_forced_build_that_looks_wrong_is_warned(tmp_path: Path) -> None:
     assert summary["warnings"] == (
         "REF A at 7:140453136 matches a GRCh37 panel exon (and 1 more): the file may be GRCh37, "
         "but --build GRCh38 was given; its GRCh37 panel variants are not reported")
+
+
+def test_a_symbolic_record_is_counted_once(tmp_path: Path) -> None:
+    # an <INV> in KRAS: the reader counts it (symbolic_allele); the copy-number reader, which
+    # sees every symbolic record, used to count it again (cnv_vcf_record_not_copy_number)
+    inv = f"chr12\t{G12D}\t.\tC\t<INV>\t.\tPASS\tSVTYPE=INV;END={G12D + 500}\t{FMT}"
+    _rows, summary = _rows_and_summary(tmp_path, [inv])
+    assert summary["skipped"] == "symbolic_allele=1"

@@ -223,8 +223,9 @@ def read_symbolic_records(
 ) -> CopyNumberInput:
     """Segments of the symbolic records the variant reader found, with skip counts.
 
-    Records on contigs we do not use, records that are not copy-number records (``<INV>``,
-    ``<INS>``, breakends) and sample columns without a copy number are counted in ``skipped``.
+    Records on contigs we do not use and sample columns without a copy number are counted in
+    ``skipped``; records that are not copy-number records (``<INV>``, ``<INS>``, breakends) are
+    not, as the variant reader has counted each of them once already.
     """
     skipped = SkipCounter()
     segments: list[CopyNumberRecord] = []
@@ -238,8 +239,7 @@ def read_symbolic_records(
         n += 1
         info = {k: ("" if v is True else str(v)) for k, v in rec.info.items()}
         if not is_copy_number_alt(rec.alt, info):
-            skipped.add(SKIP_NOT_CN_RECORD)
-            continue
+            continue  # (the variant reader has counted it: symbolic_allele, breakend)
         formats = rec.samples or {"": {}}
         for sample, fmt in formats.items():
             samples.setdefault(sample)
