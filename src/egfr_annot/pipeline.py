@@ -1092,6 +1092,10 @@ def _sample_result(
             "confirm before acting on them"
         )
     cn_status = _copy_number_status(cn_inputs, cn_calls, tumour_fraction.value, options)
+    if "non_informative" in cn_status:
+        # issue #6: said in the warnings too, where a reader of the sample looks first
+        notes.append("copy number: the tumour fraction is too low for a negative copy-number "
+                     f"result to mean anything ({cn_status})")
     rechallenge = _rechallenge_block(status, sample_findings, matcher)
     return SampleResult(
         sample=sample,

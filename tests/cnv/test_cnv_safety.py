@@ -447,3 +447,18 @@ def test_a_malformed_record_starting_before_the_gene_is_an_error(
         2,
         f"egfr-annot: error: {vcf}:{_line_of(0)}: INFO/END 'abc' is not an integer\n",
     )
+
+
+def test_a_tumour_fraction_too_low_for_copy_number_is_in_the_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue #6: "a warning in the summary when the sample's tumour fraction is too low for a
+    # negative CNV result to mean anything"; it was only in copy_number_status
+    table = tmp_path / "neutral.tsv"
+    table.write_text("sample\tgene\tcopy_number\nPLASMA_T2\tMET\t2.1\nPLASMA_T2\tERBB2\t2.0\n"
+                     "PLASMA_T2\tPTEN\t2.0\n")
+    summary, _rows = _summary(capsys, tmp_path, _vcf(tmp_path, KRAS_G12D), "--cnv", str(table),
+                              "--tumor-fraction", "0.03")
+    assert summary["copy_number_status"].startswith("non_informative: tumour fraction 0.03 < 0.1")
+    assert ("copy number: the tumour fraction is too low for a negative copy-number result to "
+            f"mean anything ({summary['copy_number_status']})") in summary["warnings"]
