@@ -584,7 +584,7 @@ def annotate_input(
         for sample, notes in same_codon_report.sample_notes.items():
             sample_notes.setdefault(sample, []).extend(notes)
 
-    cn_inputs, cn_skipped = _copy_number_inputs(path, symbolic, options, resources, build)
+    cn_inputs, cn_skipped = copy_number_inputs(path, symbolic, options, resources, build)
     skipped.update(cn_skipped)
 
     results = []
@@ -978,7 +978,7 @@ def _decide_build_from_records(
     )
 
 
-def _copy_number_inputs(
+def copy_number_inputs(
     path: str,
     symbolic: Sequence[SymbolicRecord],
     options: RunOptions,

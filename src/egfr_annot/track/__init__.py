@@ -11,6 +11,7 @@ Modules, in data-flow order:
 
 * :mod:`~egfr_annot.track.run` - sheet checks, the run, the outputs (one transaction);
 * :mod:`~egfr_annot.track.observe` - per-sample VCF calls and gVCF depth (batch worker hook);
+* :mod:`~egfr_annot.track.cn_levels` - each gene's measured copy number and its thresholds;
 * :mod:`~egfr_annot.track.coverage` - per-position depth files (``chrom pos depth``, mosdepth);
 * :mod:`~egfr_annot.track.timeline` - which alterations, one observation per timepoint;
 * :mod:`~egfr_annot.track.kinetics` - decay phase, fit, trend (definitions there);

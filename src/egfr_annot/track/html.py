@@ -41,7 +41,14 @@ WINDOW_CLASSES = {
 _FORBIDDEN_TAGS = {"script", "foreignObject", "iframe", "object", "embed"}
 
 
-def render_track_html(track: PatientTrack, svg: str, tool_version: str, kb_version: str) -> str:
+def render_track_html(
+    track: PatientTrack,
+    svg: str,
+    tool_version: str,
+    kb_version: str,
+    detection_limit: float = DETECTION_LIMIT_VAF,
+) -> str:
+    """``detection_limit``: the plot's limit line (``plot.effective_detection_limit``)."""
     import jinja2
     from markupsafe import Markup
 
@@ -66,7 +73,7 @@ def render_track_html(track: PatientTrack, svg: str, tool_version: str, kb_versi
         trajectories=_trajectory_view(track),
         tool_version=tool_version,
         kb_version=kb_version,
-        detection_limit=format_vaf(DETECTION_LIMIT_VAF),
+        detection_limit=format_vaf(detection_limit),
         z=f"{Z_975:.2f}",
     )
 

@@ -17,12 +17,18 @@ Trend, over the decay phase (the whole series when there is none):
 
 * ``cleared`` - detected at an earlier timepoint, and at the latest timepoint not detected with
   adequate depth at the position (>= ``min_depth``; copy number: an informative copy-number
-  result) in a sample that shows tumour DNA (status not ``non_informative``);
+  result whose measured value, when the input has one, is more than 10 % under the
+  amplification threshold) in a sample that shows tumour DNA (status not ``non_informative``);
 * ``falling`` / ``rising`` / ``stable`` - detected at the latest timepoint: the latest VAF against
   the first detected VAF of the phase; at most half = falling, at least double = rising,
   otherwise stable (a 2-fold change: smaller changes are within the sampling and assay
   variability of ctDNA VAFs at these levels). Newly detected after an adequate absence = rising.
   Copy number: the same rule on the copy-number excess over 2.
+* ``below_threshold`` - detected at an earlier timepoint, and at the latest timepoint measured
+  under the calling threshold without counting as absent: a call below ``--min-vaf`` /
+  ``--min-alt-reads``, or a copy number within 10 % under the amplification threshold (over the
+  deep-deletion threshold; :mod:`egfr_annot.track.cn_levels`). Never "cleared": the clone was
+  measured, only under (or too close to) the line;
 * ``not_assessable`` - anything else (absent at the latest sample without adequate depth, or in
   a non-informative sample; a single timepoint), with the reason.
 """
@@ -144,6 +150,11 @@ def _trend(
             )
         if latest_obs.state == "not_detected":
             return "cleared", f"{seen}; {latest_obs.text} at {latest.date}"
+        if latest_obs.state == "below_threshold":
+            # measured, but under the calling threshold (or just under it): not an absence
+            return "below_threshold", (
+                f"{seen}; at {latest.date}: {latest_obs.text}; not called cleared"
+            )
         return "not_assessable", f"{seen}; at {latest.date}: {latest_obs.text}"
     if len(timepoints) == 1:
         return "not_assessable", "a single timepoint"

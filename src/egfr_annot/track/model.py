@@ -17,16 +17,20 @@ AlterationKind = Literal["variant", "copy_number"]
 # Machine-readable state of one alteration at one timepoint.
 Detection = Literal[
     "detected",  # passing call (or copy-number call) counted by the status logic
-    "not_detected",  # absent, with depth >= min_depth at the position (or copy number informative)
+    # absent, with depth >= min_depth at the position (copy number: informative, and the
+    # measured value, when the input has one, clear of the threshold)
+    "not_detected",
     "not_covered",  # absent, depth known but below min_depth
     "depth_unknown",  # absent, and neither the VCF nor a coverage file gives the depth
     "filtered",  # a call is there but failed the caller's FILTER
-    "below_threshold",  # a call is there but below --min-vaf / --min-alt-reads
+    # a call is there but below --min-vaf / --min-alt-reads; copy number: measured just under
+    # the calling threshold (within cn_levels.CLEARANCE_MARGIN), too close to count as absent
+    "below_threshold",
     "cn_not_assessed",  # copy number: no copy-number input for this sample
     "cn_non_informative",  # copy number: tumour fraction too low for a negative call
 ]
 
-Trend = Literal["rising", "falling", "stable", "cleared", "not_assessable"]
+Trend = Literal["rising", "falling", "stable", "cleared", "below_threshold", "not_assessable"]
 Window = Literal[
     "resistance_cleared",
     "resistance_persists",
@@ -86,7 +90,7 @@ class Observation:
     alt_reads: int | None = None
     depth: int | None = None
     depth_source: str = ""
-    copy_number: float | None = None
+    copy_number: float | None = None  # measured, whether or not it reached the threshold
     vaf_upper95: float | None = None  # absences with known depth: 3 / depth (rule of three)
 
     @property

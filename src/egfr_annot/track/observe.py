@@ -1,6 +1,8 @@
 """What a timepoint's VCF says beyond its findings: every call in the panel regions (tumour
 markers such as TP53 have no finding; filtered and below-threshold calls still tell that the
-position was sequenced) and the gVCF reference blocks with their depth (issue #10).
+position was sequenced), the gVCF reference blocks with their depth, and the measured copy
+number of every gene the sample's copy-number inputs cover (:mod:`~egfr_annot.track.cn_levels`:
+the result keeps only amplifications and deep deletions) (issue #10).
 
 ``observe_sample`` runs in the batch worker right after the sample was annotated
 (``egfr_annot.batch.annotate_samples(..., inspect=observe_sample)``): it reads the VCF a second
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from egfr_annot.errors import InputError
 from egfr_annot.records import Build, SampleResult
+from egfr_annot.track.cn_levels import GeneLevel, measured_levels
 
 if TYPE_CHECKING:
     from egfr_annot.pipeline import Resources, RunOptions
@@ -60,6 +63,10 @@ class SampleObservations:
     build: Build
     calls: tuple[ObservedCall, ...]
     blocks: tuple[DepthBlock, ...]
+    copy_numbers: tuple[GeneLevel, ...] = ()  # every gene with copy-number data
+
+    def copy_number_of(self, gene: str) -> GeneLevel | None:
+        return next((c for c in self.copy_numbers if c.gene == gene), None)
 
 
 def pick_result(entry: SheetEntry, results: Sequence[SampleResult]) -> SampleResult:
@@ -87,7 +94,8 @@ def observe_sample(
     resources: Resources,
     options: RunOptions,
 ) -> SampleObservations:
-    """Calls and reference blocks of the sheet row's VCF column (a batch ``SampleInspector``)."""
+    """Calls, reference blocks and gene copy numbers of the sheet row's VCF column (a batch
+    ``SampleInspector``)."""
     from egfr_annot.io.contigs import canonical_contig
     from egfr_annot.io.vcf import open_variants
 
@@ -136,6 +144,8 @@ def observe_sample(
             else:
                 blocks.append(DepthBlock(chrom, block.pos, block.end, dp,
                                          "gVCF reference block (DP)"))
-    return SampleObservations(result.sample, paired, build, tuple(calls), tuple(blocks))
+        symbolic = source.symbolic_records()
+    levels = measured_levels(entry.vcf, symbolic, result, resources, options)
+    return SampleObservations(result.sample, paired, build, tuple(calls), tuple(blocks), levels)
 
 

@@ -4,8 +4,10 @@
   sample's date under its tick.
 * One line per variant (resistance ``yes``: solid, warm colours; ``uncertain``: dashed;
   tumour markers: grey-blue, dotted). Filled markers: detected.
-* The detection limit: a dashed line at ``DETECTION_LIMIT_VAF`` (0.1 %, the limit of detection
-  typical of ctDNA panels, 0.1-0.2 %).
+* The detection limit: a dashed line at the run's effective limit
+  (:func:`effective_detection_limit`): ``DETECTION_LIMIT_VAF`` (0.1 %, the limit of detection
+  typical of ctDNA panels, 0.1-0.2 %), or ``--min-vaf`` when that is higher (calls under it are
+  not counted), labelled with its value and, for ``--min-vaf``, its source.
 * Not detected: an open marker in a row labelled "n.d." below the limit line and below every
   detected VAF (so it never hides a detected point at the limit), joined by a dotted line; faded
   when the absence is not informative (depth unknown or below ``--min-depth``, a filtered
@@ -39,6 +41,17 @@ _RC: Final[dict[str, Any]] = {
     "axes.titlesize": 11.0,
 }
 _INFORMATIVE_ABSENCE: Final = frozenset({"not_detected"})
+
+
+def effective_detection_limit(min_vaf: float) -> float:
+    """The limit line of a run: a call under ``--min-vaf`` is not counted, so a higher
+    ``--min-vaf`` is the run's real limit."""
+    return max(DETECTION_LIMIT_VAF, min_vaf)
+
+
+def _limit_label(limit: float) -> str:
+    source = " (--min-vaf)" if limit > DETECTION_LIMIT_VAF else ""
+    return f"detection limit {format_vaf(limit)}{source}"
 
 
 def _text(value: str) -> str:
@@ -108,7 +121,7 @@ def trajectory_svg(track: PatientTrack, detection_limit: float = DETECTION_LIMIT
         ax.axhline(detection_limit, color="#56606b", linestyle=(0, (4, 3)), linewidth=1.0,
                    zorder=2)
         handles.append(Line2D([], [], color="#56606b", linestyle=(0, (4, 3)),
-                              label=f"detection limit {format_vaf(detection_limit)}"))
+                              label=_limit_label(detection_limit)))
         handles.append(Line2D([], [], color="#56606b", linestyle="none", marker="o",
                               markerfacecolor="white",
                               label="open, row n.d.: not detected; faded: absence not "

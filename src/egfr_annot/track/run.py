@@ -13,7 +13,9 @@
    ``batch``).
 4. All patient files and the cohort tables are written in one ``OutputTransaction``; a failed
    patient's files from an earlier run in the same directory are removed (they would read as
-   current).
+   current), and so is a tracked patient's ``PATIENT.report.html`` when ``--html`` is not given
+   again (the per-sample files of formats not asked for again are removed by
+   ``annotate_samples``, with the same :func:`egfr_annot.batch.remove_stale_outputs`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from egfr_annot.errors import EgfrAnnotError, InputError
 from egfr_annot.io.atomic import OutputTransaction
 from egfr_annot.pipeline import Resources, RunOptions
 from egfr_annot.records import SampleResult
+from egfr_annot.report.writers import WRITERS
 from egfr_annot.samplesheet import SheetEntry, file_name_problem, read_sheet
 from egfr_annot.track.model import PatientTrack
 from egfr_annot.track.observe import SampleObservations
@@ -41,7 +44,7 @@ PATIENT_SUFFIXES = {
     "trajectories": ".trajectories.tsv",
     "kinetics": ".kinetics.tsv",
     "plot": ".trajectories.svg",
-    "html": ".report.html",
+    "html": WRITERS["html"][2],  # .report.html, as a sample's: batch's stale-file rule fits it
 }
 
 
@@ -179,7 +182,7 @@ def write_track_outputs(
     kb_version: str,
 ) -> list[Path]:
     from egfr_annot.track.html import render_track_html
-    from egfr_annot.track.plot import trajectory_svg
+    from egfr_annot.track.plot import effective_detection_limit, trajectory_svg
     from egfr_annot.track.tables import (
         FAILURE_COLUMNS,
         KINETICS_COLUMNS,
@@ -193,6 +196,7 @@ def write_track_outputs(
     )
 
     out_dir = options.out_dir
+    limit = effective_detection_limit(options.run.min_vaf)
     written: list[Path] = []
     with OutputTransaction() as out:
         for track in tracks:
@@ -205,13 +209,13 @@ def write_track_outputs(
             with out.open_text(paths["kinetics"]) as fh:
                 fh.write(comment + tsv_line(KINETICS_COLUMNS))
                 fh.writelines(tsv_line(r) for r in kinetics_rows(track))
-            svg = trajectory_svg(track)
+            svg = trajectory_svg(track, limit)
             with out.open_text(paths["plot"]) as fh:
                 fh.write(svg)
             names = ["trajectories", "kinetics", "plot"]
             if options.html:
                 with out.open_text(paths["html"]) as fh:
-                    fh.write(render_track_html(track, svg, __version__, kb_version))
+                    fh.write(render_track_html(track, svg, __version__, kb_version, limit))
                 names.append("html")
             written.extend(paths[n] for n in names)
         comment = comment_line(__version__, kb_version, f"{len(tracks)} patient(s) tracked")
@@ -225,6 +229,7 @@ def write_track_outputs(
                 tsv_line([f.patient, f.sample, f.vcf, str(f.line), f.error]) for f in failures
             )
         written += [summary, failure_file]
+    _remove_stale_reports(tracks, options)
     # A failed patient must not keep the trajectories of an earlier run in this directory:
     # they would read as current.
     tracked = {t.patient for t in tracks}
@@ -236,3 +241,17 @@ def write_track_outputs(
             if stale.is_file():
                 stale.unlink()
     return written
+
+
+def _remove_stale_reports(tracks: Sequence[PatientTrack], options: TrackOptions) -> None:
+    """A tracked patient's ``PATIENT.report.html`` of an earlier ``--html`` run, when this run
+    has no ``--html``: it would contradict the new tables. The other patient files are always
+    written. Batch's rule at the patient prefix, keeping every format but the HTML, removes
+    exactly that one name (``PATIENT_SUFFIXES["html"]`` is the writers' HTML suffix)."""
+    from egfr_annot.batch import remove_stale_outputs
+
+    if options.html:
+        return
+    keep = tuple(name for name in WRITERS if name != "html")
+    for track in tracks:
+        remove_stale_outputs(str(options.out_dir / track.patient), keep, failed=False)

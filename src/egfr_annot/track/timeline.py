@@ -20,6 +20,13 @@ allele failing FILTER / thresholds), a gVCF reference block (MIN_DP, else DP), t
 ``--coverage`` file - and the absence is "not detected (depth N)" when N >= ``min_depth``,
 "not covered (depth N < min_depth)" below, "depth unknown" without any. ``vaf_upper95 = 3 / N``
 (rule of three: the 95 % upper bound of the VAF after zero ALT reads in N).
+
+Copy number at a timepoint: a passing call of the followed state is detected; otherwise the
+gene's measured copy number (whenever the sample's copy-number input has one) is reported with
+the threshold it did not reach, "not detected (copy number informative: ...): copy number 2,
+below the amplification threshold (2.42)". A value within 10 % of the threshold is
+``below_threshold``, "below the amplification threshold (2.42): copy number 2.4, within 10% of
+it, ...", and does not count as an absence (:mod:`~egfr_annot.track.cn_levels`).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from egfr_annot.errors import EgfrAnnotError
 from egfr_annot.knowledge.model import RechallengeEvidence
 from egfr_annot.records import Finding, SampleResult
 from egfr_annot.samplesheet import SheetEntry
+from egfr_annot.track.cn_levels import CLEARANCE_MARGIN
 from egfr_annot.track.coverage import read_depths
 from egfr_annot.track.kinetics import alteration_kinetics, decay_phase, format_vaf
 from egfr_annot.track.model import (
@@ -243,7 +251,7 @@ def _observe(
     min_depth: int,
 ) -> Observation:
     if a.kind == "copy_number":
-        return _observe_copy_number(a, tp, s.result)
+        return _observe_copy_number(a, tp, s)
     for f in s.result.findings:
         if f.allele is not None and f.allele.key == a.key and f.call is not None and f.passed:
             c = f.call
@@ -299,7 +307,13 @@ def _depth_at(
     return None, ""
 
 
-def _observe_copy_number(a: TrackedAlteration, tp: Timepoint, result: SampleResult) -> Observation:
+def _observe_copy_number(a: TrackedAlteration, tp: Timepoint, s: SampleInput) -> Observation:
+    """A copy-number state at one timepoint. The measured value is reported whether or not it
+    reached the threshold (``SampleObservations.copy_numbers``: the result keeps only the
+    reportable calls); a value within ``CLEARANCE_MARGIN`` of the threshold is
+    ``below_threshold``, never an informative absence (see :mod:`~egfr_annot.track.cn_levels`).
+    """
+    result = s.result
     gene_calls = [f for f in result.findings if f.copy_number is not None
                   and f.copy_number.gene == a.gene]
     for f in gene_calls:
@@ -312,15 +326,29 @@ def _observe_copy_number(a: TrackedAlteration, tp: Timepoint, result: SampleResu
             return Observation(a.key, tp.index, "filtered",
                                f"copy-number call failed filter {cn.filter}: not counted",
                                copy_number=cn.copy_number)
-    other = gene_calls[0].copy_number.copy_number if gene_calls else None  # type: ignore[union-attr]
+    level = s.observed.copy_number_of(a.gene)
+    measured = level.copy_number if level is not None else (
+        gene_calls[0].copy_number.copy_number if gene_calls else None  # type: ignore[union-attr]
+    )
     from egfr_annot.copy_number import gene_copy_number_status
 
     # (the sample's status may name other genes as not assessed: read this gene's part)
     status = gene_copy_number_status(result.copy_number_status, a.gene)
     if status.startswith("not assessed"):
         return Observation(a.key, tp.index, "cn_not_assessed", f"copy number {status}")
+    state = a.cn_state or ""
+    value = "" if level is None else f"copy number {level.copy_number:g}, "
     if status.startswith("non_informative"):
-        return Observation(a.key, tp.index, "cn_non_informative", f"copy number {status}",
-                           copy_number=other)
+        where = f"; {value}{level.threshold_text(state)}" if level is not None else ""
+        return Observation(a.key, tp.index, "cn_non_informative",
+                           f"copy number {status}{where}", copy_number=measured)
+    if level is not None and level.near_threshold(state):
+        return Observation(
+            a.key, tp.index, "below_threshold",
+            f"{level.threshold_text(state)}: {value}within {CLEARANCE_MARGIN:.0%} of it, too "
+            f"close to call it absent (copy number {status})",
+            copy_number=measured,
+        )
+    where = f": {value}{level.threshold_text(state)}" if level is not None else ""
     return Observation(a.key, tp.index, "not_detected",
-                       f"not detected (copy number {status})", copy_number=other)
+                       f"not detected (copy number {status}){where}", copy_number=measured)

@@ -10,8 +10,9 @@ window                      when
 ``not_assessable``          the latest sample is non-informative (no evidence of tumour DNA)
 ``resistance_persists``     a resistance alteration is detected at the latest sample
 ``clearance_unconfirmed``   none detected at the latest sample, but for some the absence is not
-                            informative (depth unknown or low, a filtered call, copy number not
-                            assessed)
+                            informative (depth unknown or low, a filtered call, a call below
+                            the thresholds, copy number not assessed or within 10 % under its
+                            threshold)
 ``resistance_cleared``      every resistance alteration detected earlier is cleared (see
                             :mod:`egfr_annot.track.kinetics`) -> the rechallenge evidence block
 ``no_resistance_detected``  no resistance alteration at any timepoint, latest sample informative
