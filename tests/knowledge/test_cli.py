@@ -21,7 +21,7 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
 def test_kb_validate_ok(capsys, annotations):
     code, out, _ = run(["kb", "validate", "--annotations", str(annotations)], capsys)
     assert code == 0
-    assert "knowledge base 2026.11.1" in out and out.strip().endswith("valid")
+    assert "knowledge base 2026.11.2" in out and out.strip().endswith("valid")
 
 
 def test_kb_validate_reports_problems(capsys, annotations, tmp_path: Path):

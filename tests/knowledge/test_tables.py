@@ -185,7 +185,7 @@ def test_resistance_calls(kb: KnowledgeBase):
 
 
 def test_version(kb: KnowledgeBase, annotations):
-    assert kb.version == "2026.11.1"
+    assert kb.version == "2026.11.2"
     assert (annotations / "VERSION").read_text().splitlines()[0] == kb.version
     assert f"## {kb.version}" in (annotations / "CHANGELOG.md").read_text()
 

@@ -181,7 +181,7 @@ def test_copy_is_valid(kb_copy, models_by_build):
             "c.526T>G\tp.Phe176Leu\ttranscript_model\trefdata PROVENANCE.md 'Gaps' (third",
             "hgvsp 'p.Phe176Leu' but the model gives ('F', 176, 'V')",
         ),
-        ("VERSION", "2026.11.1", "v1", "'v1' is not YEAR.MONTH.N"),
+        ("VERSION", "2026.11.2", "v1", "'v1' is not YEAR.MONTH.N"),
         (
             "rechallenge.json",
             '"estimate_percent": "17.70"',
@@ -212,7 +212,7 @@ def test_problem_lines_name_file_and_line(kb_copy, models_by_build):
 
 
 def test_changelog_must_describe_the_version(kb_copy, models_by_build):
-    edit(kb_copy / "VERSION", "2026.11.1", "2026.12.0")
+    edit(kb_copy / "VERSION", "2026.11.2", "2026.12.0")
     assert any(
         "no section for version 2026.12.0" in p for p in problems_of(kb_copy, models_by_build)
     )

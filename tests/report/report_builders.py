@@ -25,6 +25,7 @@ from egfr_annot.records import (
     TumourFraction,
 )
 from egfr_annot.report.writers import ReportContext
+from egfr_annot.resources import annotations_dir
 
 XSS = "<script>alert(1)</script>"
 TOOL_VERSION = "0.1.0"
@@ -292,4 +293,5 @@ def empty_result(input_path: str = "empty.vcf") -> SampleResult:
 
 
 def context_for(*inputs: str) -> ReportContext:
-    return ReportContext(TOOL_VERSION, KB_VERSION, tuple(inputs), Path("annotations"))
+    # the real knowledge base: the reports look strategy details and rechallenge figures up in it
+    return ReportContext(TOOL_VERSION, KB_VERSION, tuple(inputs), annotations_dir())

@@ -103,6 +103,16 @@ def test_alterations_carry_every_tsv_field_typed() -> None:
         "fit": "exact_subpopulation",
         "evidence_rank": 2,
         "review_refs": [39, 40],
+        "outcome": "",
+        # S_MEK is not in the knowledge base: no details (real ids: test_strategy_details.py)
+        "evidence_level": None,
+        "stage": None,
+        "setting": None,
+        "subpopulation": None,
+        "regimen": None,
+        "efficacy": None,
+        "source": None,
+        "notes": [],
     }
     assert kras["counted_for_status"] is True
     pik3ca = doc["alterations"][2]

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from egfr_annot.errors import UsageError
 from egfr_annot.genome.models import TranscriptModel
-from egfr_annot.knowledge.fits import strategy_fits
+from egfr_annot.knowledge.fits import ORDER_RULE, strategy_fits
 from egfr_annot.knowledge.matcher import Matcher
 from egfr_annot.knowledge.model import COPY_NUMBER_STATES, MSI_VALUES, KnowledgeBase
 from egfr_annot.knowledge.protein import AA1_TO_3, ProteinChange, parse_protein_change
@@ -273,7 +273,7 @@ def render_explanation(kb: KnowledgeBase, explanation: Explanation, fmt: str) ->
             f"   review refs (rule + strategies): {_refs(m.review_refs)}",
         ]
         if m.strategies:
-            lines.append("   strategies (strongest evidence first):")
+            lines.append(f"   strategies ({ORDER_RULE}):")
             lines += [f"     - {s.label} ({s.fit}; outcome: {s.outcome})" for s in m.strategies]
         else:
             lines.append("   strategies: none")

@@ -6,7 +6,7 @@ Each problem is one line ``FILE:LINE: problem``.
 
 from __future__ import annotations
 
-from egfr_annot.knowledge.model import KnowledgeBase
+from egfr_annot.knowledge.model import EVIDENCE_STAGES, KnowledgeBase
 from egfr_annot.knowledge.protein import parse_protein_change
 from egfr_annot.records import BUILDS
 
@@ -147,6 +147,13 @@ def cross_reference_problems(kb: KnowledgeBase) -> list[str]:
     if ranks != list(range(len(ranks))):
         problems.append(
             f"{kb.directory / 'evidence_levels.tsv'}: ranks are not 0..{len(ranks) - 1}"
+        )
+    # strategies are listed stage by stage (fits.py): the stages must not contradict the ranks
+    stages = [lv.stage for lv in sorted(kb.evidence_levels, key=lambda lv: lv.evidence_rank)]
+    if stages != sorted(stages, key=EVIDENCE_STAGES.index):
+        problems.append(
+            f"{kb.directory / 'evidence_levels.tsv'}: stages are not in rank order "
+            f"({', '.join(EVIDENCE_STAGES)})"
         )
     if "no-driver" not in kb.subtypes:
         problems.append(f"{kb.directory / 'subtypes.tsv'}: no 'no-driver' subtype (Fig. 3)")

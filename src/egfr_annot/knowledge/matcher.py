@@ -19,8 +19,8 @@ Specification (issue #4):
    ``exon`` ("2/6",
    "2-3/6"), else from the residues on the transcript model.
 4. Matches are returned most specific level first, catalogue order within a level. Each carries the
-   strategies that fit it (see :mod:`egfr_annot.knowledge.fits`) and ``review_refs`` = the rule's
-   references plus those of its strategies.
+   strategies that fit it, in report order (see :mod:`egfr_annot.knowledge.fits`), and
+   ``review_refs`` = the rule's references plus those of its strategies.
 """
 
 from __future__ import annotations
@@ -215,7 +215,8 @@ class Matcher:
         return self._static[rule_id]
 
     def no_driver_strategies(self) -> tuple[StrategyFit, ...]:
-        """Fig. 3 strategies for mCRC with no driver gene alteration, strongest evidence first."""
+        """Fig. 3 strategies for mCRC with no driver gene alteration, in report order
+        (:data:`egfr_annot.knowledge.fits.ORDER_RULE`)."""
         return self._no_driver
 
     def rechallenge_evidence(self) -> RechallengeEvidence:

@@ -196,10 +196,16 @@ class Subtype:
     notes: str
 
 
+EvidenceStage = Literal["clinical", "preclinical", "not_stated"]
+# Stages in the order reports list strategies (and in which evidence_levels.tsv ranks them).
+EVIDENCE_STAGES: Final[tuple[EvidenceStage, ...]] = ("clinical", "preclinical", "not_stated")
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceLevel:
     evidence_rank: int
     evidence_level: str
+    stage: EvidenceStage  # clinical (in patients), preclinical (animal, cell), not_stated
     settings: tuple[str, ...]
     description: str
 

@@ -78,4 +78,12 @@ EVIDENCE_LONG_COLUMNS: Final[tuple[str, ...]] = (
     "fit",
     "evidence_rank",
     "review_refs",
+    # what strategies.tsv says about the strategy (knowledge-base 2026.11.2)
+    "outcome",
+    "setting",
+    "subpopulation",
+    "regimen",
+    "efficacy",
+    "source",
+    "strategy_notes",
 )

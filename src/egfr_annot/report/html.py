@@ -14,6 +14,10 @@ Rules:
   the whole template and nothing is marked ``|safe``.
 * The content is ``json_out.result_document()``: the HTML and the JSON are built from one model,
   so they cannot disagree. No timestamp: the same input gives a byte-identical page.
+* Strategies are shown in the order the matcher gives (``knowledge.fits.ORDER_RULE``), each with
+  its regimen, efficacy and population on one short line and the curation notes folded away; the
+  rechallenge evidence is a small table (ORR and DCR by drug) with survival ranges and adverse
+  events.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from egfr_annot.io.atomic import OutputTransaction
+from egfr_annot.knowledge.fits import ORDER_RULE
 from egfr_annot.records import SampleResult
 from egfr_annot.report.json_out import run_document
 from egfr_annot.report.svg import BarInput, BarPlot, format_percent, vaf_bar_plot
@@ -91,6 +96,7 @@ def render_html(results: Sequence[SampleResult], context: ReportContext) -> str:
     env.filters["percent"] = format_percent
     env.filters["refs"] = _refs_text
     env.filters["refs_not_in_label"] = _refs_not_in_label
+    env.filters["strategy_line"] = _strategy_line
     template = env.get_template(TEMPLATE)
     run = run_document(results, context)
     samples = [_sample_view(doc, index) for index, doc in enumerate(run["samples"], start=1)]
@@ -100,6 +106,7 @@ def render_html(results: Sequence[SampleResult], context: ReportContext) -> str:
         limitations=LIMITATIONS,
         explanations=STATUS_EXPLANATIONS,
         rechallenge_titles=RECHALLENGE_TITLES,
+        strategy_order=ORDER_RULE,
     )
 
 
@@ -110,7 +117,61 @@ def _sample_view(doc: dict[str, Any], index: int) -> dict[str, Any]:
         "anchor": f"sample-{index}",  # ids never contain the (untrusted) sample name
         "evidence": [a for a in alterations if a["rule_id"] is not None],
         "plot": _vaf_plot(alterations, doc["thresholds"]),
+        "rechallenge": _rechallenge_view(doc["rechallenge_figures"]),
     }
+
+
+def _rechallenge_view(figures: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The meta-analysis figures laid out for the page: one row per group (pooled, then each
+    drug) with its ORR and DCR, and one line each for the population, ranges and adverse events."""
+    if figures is None:
+        return None
+    groups: dict[str, dict[str, Any]] = {}
+    for e in figures["estimates"]:
+        groups.setdefault(e["group"], {})[e["endpoint"]] = e
+    rows = [
+        {
+            "group": "All studies (pooled)" if group == "all" else group.capitalize(),
+            "orr": by_endpoint.get("ORR"),
+            "dcr": by_endpoint.get("DCR"),
+        }
+        for group, by_endpoint in groups.items()
+    ]
+    return {
+        "population": (
+            f"{figures['n_studies']} studies, {figures['n_patients']} patients "
+            f"({_num(figures['male_percent'])}% male, median age "
+            f"{_num(figures['median_age_years'])} years); {figures['model']} model"
+        ),
+        "rows": rows,
+        "ranges": "; ".join(
+            f"{r['endpoint']} {_num(r['low'])}-{_num(r['high'])} {r['unit']}"
+            for r in figures["survival_ranges"]
+        ),
+        "adverse_events": ", ".join(f"{a['event']} {a['text']}" for a in figures["adverse_events"]),
+        "conclusion": figures["conclusion"],
+    }
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _strategy_line(strategy: dict[str, Any]) -> str:
+    """``Regimen: ...; efficacy: ...; studied in: ... (review Table 1, row 7)``: what the
+    review's table or text gives for the strategy, on one line ("" when nothing is known)."""
+    parts = [
+        f"{name}: {strategy[key]}"
+        for name, key in (
+            ("Regimen", "regimen"),
+            ("efficacy", "efficacy"),
+            ("studied in", "subpopulation"),
+        )
+        if strategy[key]
+    ]
+    if parts and strategy["source"]:
+        parts[-1] += f" ({strategy['source']})"
+    return "; ".join(parts)
 
 
 def _vaf_plot(alterations: Sequence[dict[str, Any]], thresholds: dict[str, str]) -> BarPlot | None:

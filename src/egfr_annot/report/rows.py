@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from egfr_annot.knowledge.fits import strategy_details
+from egfr_annot.knowledge.model import KnowledgeBase
 from egfr_annot.records import Finding, SampleResult
 from egfr_annot.report.columns import ALTERATION_COLUMNS, EVIDENCE_LONG_COLUMNS, SUMMARY_COLUMNS
 
@@ -99,8 +101,9 @@ def alteration_row(finding: Finding) -> dict[str, str]:
     return row
 
 
-def evidence_long_rows(finding: Finding) -> list[dict[str, str]]:
-    """One row per alteration x strategy (``--evidence-long``)."""
+def evidence_long_rows(finding: Finding, kb: KnowledgeBase) -> list[dict[str, str]]:
+    """One row per alteration x strategy (``--evidence-long``), in the matcher's order, with what
+    ``kb``'s strategies.tsv says about each strategy (regimen, efficacy, notes)."""
     match = finding.match
     if match is None:
         return []
@@ -121,7 +124,18 @@ def evidence_long_rows(finding: Finding) -> list[dict[str, str]]:
             fit=strategy.fit,
             evidence_rank=str(strategy.evidence_rank),
             review_refs=fmt_refs(strategy.review_refs),
+            outcome=strategy.outcome,
         )
+        details = strategy_details(kb, strategy)
+        if details is not None:
+            row.update(
+                setting=details.setting,
+                subpopulation=details.subpopulation,
+                regimen=details.regimen,
+                efficacy=details.efficacy,
+                source=details.source,
+                strategy_notes=join_notes(details.notes),
+            )
         rows.append(row)
     return rows
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from egfr_annot.io.atomic import OutputTransaction
+from egfr_annot.knowledge.model import KnowledgeBase
 from egfr_annot.records import SampleResult
 from egfr_annot.report.columns import ALTERATION_COLUMNS, EVIDENCE_LONG_COLUMNS, SUMMARY_COLUMNS
 from egfr_annot.report.rows import (
@@ -52,13 +53,17 @@ def write_summary(
 
 
 def write_evidence_long(
-    fh: IO[str], results: Sequence[SampleResult], tool_version: str, kb_version: str
+    fh: IO[str],
+    results: Sequence[SampleResult],
+    tool_version: str,
+    kb_version: str,
+    kb: KnowledgeBase,
 ) -> None:
     fh.write(provenance_comment(results, tool_version, kb_version))
     fh.write(tsv_line(EVIDENCE_LONG_COLUMNS))
     for result in results:
         for finding in sorted(result.findings, key=finding_sort_key):
-            for row in evidence_long_rows(finding):
+            for row in evidence_long_rows(finding, kb):
                 fh.write(tsv_line([row[c] for c in EVIDENCE_LONG_COLUMNS]))
 
 
@@ -86,5 +91,7 @@ def write_evidence_long_file(
 ) -> list[Path]:
     path = output_path(prefix, "evidence_long")
     with out.open_text(path) as fh:
-        write_evidence_long(fh, results, context.tool_version, context.kb_version)
+        write_evidence_long(
+            fh, results, context.tool_version, context.kb_version, context.knowledge()
+        )
     return [path]

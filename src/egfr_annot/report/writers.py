@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from egfr_annot.io.atomic import OutputTransaction
+from egfr_annot.knowledge.model import KnowledgeBase
 from egfr_annot.records import SampleResult
 
 
@@ -21,6 +22,13 @@ class ReportContext:
     kb_version: str
     input_paths: tuple[str, ...]
     annotations_dir: Path
+
+    def knowledge(self) -> KnowledgeBase:
+        """The run's knowledge base (strategy details, rechallenge figures): loaded once per
+        process and directory, so the annotation has usually loaded it already."""
+        from egfr_annot.knowledge.loader import load_knowledge_base
+
+        return load_knowledge_base(self.annotations_dir)
 
 
 Writer = Callable[[OutputTransaction, str, Sequence[SampleResult], ReportContext], list[Path]]

@@ -54,7 +54,7 @@ process EGFRANNOT_RUN {
     printf 'sample\\tgene\\thgvsp_short\\thgvsp\\thgvsc\\ttranscript\\texon\\tconsequence\\tchrom\\tpos\\tref\\talt\\tbuild\\tvaf\\talt_reads\\tdepth\\tfilter\\tcopy_number\\tresistance\\talteration_class\\tmechanism\\tevidence\\tstrategies\\treview_refs\\tmatch_level\\tnotes\\n' > ${prefix}.alterations.tsv
     printf 'sample\\tstatus\\tn_resistance\\tresistance_alterations\\tmax_vaf\\tbuild\\tkb_version\\trechallenge_evidence\\tinput\\tstatus_reason\\ttumour_fraction\\ttumour_fraction_method\\tcopy_number_status\\tn_alterations\\trecords_read\\trecords_in_panel\\tcalls_in_panel\\tskipped\\twarnings\\tthresholds\\ttool_version\\tbuild_source\\tinput_sha256\\tcommand_line\\n' > ${prefix}.summary.tsv
     case " ${args} " in *" --evidence-long "*)
-        printf 'sample\\tgene\\thgvsp_short\\talteration_class\\tresistance\\trule_id\\tmatch_level\\tstrategy_id\\tstrategy\\tfit\\tevidence_rank\\treview_refs\\n' > ${prefix}.evidence_long.tsv ;;
+        printf 'sample\\tgene\\thgvsp_short\\talteration_class\\tresistance\\trule_id\\tmatch_level\\tstrategy_id\\tstrategy\\tfit\\tevidence_rank\\treview_refs\\toutcome\\tsetting\\tsubpopulation\\tregimen\\tefficacy\\tsource\\tstrategy_notes\\n' > ${prefix}.evidence_long.tsv ;;
     esac
     case " ${args} " in *" --html "*) touch ${prefix}.report.html ;; esac
     case " ${args} " in *" --json "*) echo '{}' > ${prefix}.json ;; esac
