@@ -8,11 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cohort_rows import alteration as alteration_row
+from cohort_rows import summary as summary_row
 
 from egfr_annot import __version__
 from egfr_annot.batch import prevalence_rows
 from egfr_annot.cli import main
-from egfr_annot.report.columns import ALTERATION_COLUMNS, SUMMARY_COLUMNS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_vcfs"
 BRAF = "braf_v600e.GRCh37.vcf"  # BRAF V600E (resistance) and PIK3CA E542K
@@ -230,31 +231,16 @@ def test_a_resumed_batch_takes_patients_from_the_current_sheet(
 # ----------------------------------------------------------------------------------------------
 # prevalence_rows itself
 # ----------------------------------------------------------------------------------------------
-def _alteration(sample: str, cls: str) -> list[str]:
-    row = [""] * len(ALTERATION_COLUMNS)
-    values = {"sample": sample, "alteration_class": cls, "filter": "PASS", "resistance": "yes"}
-    for column, value in values.items():
-        row[ALTERATION_COLUMNS.index(column)] = value
-    return row
-
-
-def _summary(sample: str, status: str) -> list[str]:
-    row = [""] * len(SUMMARY_COLUMNS)
-    row[SUMMARY_COLUMNS.index("sample")] = sample
-    row[SUMMARY_COLUMNS.index("status")] = status
-    return row
-
-
 def test_prevalence_per_patient_status_and_units() -> None:
     summary = [
-        _summary("p1-t1", "non_informative"),
-        _summary("p1-t2", "not_detected"),  # an informative negative wins over non_informative
-        _summary("p2-t1", "not_detected"),
-        _summary("p2-t2", "resistance_detected"),  # a detection wins over both
-        _summary("p3", "non_informative"),  # a sample of no patient is a patient of its own
-        _summary("P1", "non_informative"),  # a sample named like a patient is not that patient
+        summary_row("p1-t1", "non_informative"),
+        summary_row("p1-t2", "not_detected"),  # an informative negative wins over non_informative
+        summary_row("p2-t1", "not_detected"),
+        summary_row("p2-t2", "resistance_detected"),  # a detection wins over both
+        summary_row("p3", "non_informative"),  # a sample of no patient is a patient of its own
+        summary_row("P1", "non_informative"),  # a sample named like a patient is not that patient
     ]
-    alterations = [_alteration("p2-t2", "KRAS mutation"), _alteration("P1", "KRAS mutation")]
+    alterations = [alteration_row("p2-t2", "KRAS mutation"), alteration_row("P1", "KRAS mutation")]
     patient_of = {"p1-t1": "P1", "p1-t2": "P1", "p2-t1": "P2", "p2-t2": "P2"}
     table = {r[0]: r[2:5] + r[7:] for r in prevalence_rows(alterations, summary, patient_of)}
     assert table == {

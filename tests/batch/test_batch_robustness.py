@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cohort_rows import alteration as alteration_row
+from cohort_rows import summary as summary_row
 
 from egfr_annot import batch
 from egfr_annot.batch import prevalence_rows
 from egfr_annot.cli import main
 from egfr_annot.pipeline import Resources, RunOptions
-from egfr_annot.report.columns import ALTERATION_COLUMNS, SUMMARY_COLUMNS
 from egfr_annot.samplesheet import read_sheet
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_vcfs"
@@ -318,26 +319,12 @@ def test_directory_inputs_whose_names_differ_only_in_case(
     assert not (tmp_path / "out").exists()
 
 
-def _alteration(sample: str, cls: str) -> list[str]:
-    row = [""] * len(ALTERATION_COLUMNS)
-    values = {"sample": sample, "alteration_class": cls, "filter": "PASS", "resistance": "yes"}
-    for column, value in values.items():
-        row[ALTERATION_COLUMNS.index(column)] = value
-    return row
-
-
-def _summary(sample: str, status: str) -> list[str]:
-    row = [""] * len(SUMMARY_COLUMNS)
-    row[SUMMARY_COLUMNS.index("sample")] = sample
-    row[SUMMARY_COLUMNS.index("status")] = status
-    return row
-
-
 def test_prevalence_counts_each_sample_once() -> None:
     # The same sample's files read twice (two sheet rows that wrote the same files), and an
     # alteration row of a sample without a summary: never more carriers than samples.
-    summary = [_summary("x", "resistance_detected"), _summary("x", "resistance_detected")]
-    alterations = [_alteration("x", "KRAS mutation")] * 2 + [_alteration("./x", "KRAS mutation")]
+    summary = [summary_row("x", "resistance_detected"), summary_row("x", "resistance_detected")]
+    alterations = [alteration_row("x", "KRAS mutation")] * 2 + [
+        alteration_row("./x", "KRAS mutation")]
     table = {r[0]: r[2:5] for r in prevalence_rows(alterations, summary)}
     assert table["KRAS mutation"] == ["1", "1", "100.0"]
     assert table["status: resistance_detected"] == ["1", "1", "100.0"]
